@@ -28,4 +28,38 @@
 /* Timeline rows kept in memory before a sorted run is spilled to the output folder. */
 #define SPY_TIMELINE_RUN_BYTES      (32u * 1024u * 1024u)
 
+/* ---- Evidence SQLite VFS and binary plists (evfs.c, bplist.c, nska.c) ---- */
+/* Largest in-memory file the evidence VFS keeps for SQLite's own writes
+ * (temp files, statement journals); a hostile query hits SQLITE_FULL. */
+#define SPY_EVFS_MAX_MEMFILE_BYTES  (256u * 1024u * 1024u)
+/* wal-index regions are 32 KiB each and hold 4096 WAL frames; 8192 regions
+ * cover a 32M-frame WAL (~128 GiB at 4 KiB pages), far beyond any device. */
+#define SPY_EVFS_MAX_SHM_REGIONS    8192u
+/* sqlite3_limit() ceilings for evidence connections ("Defense against the
+ * dark arts"). Largest value: a string/blob in a row; device databases keep
+ * attachments as files, so 128 MiB is generous. */
+#define SPY_EVDB_MAX_LENGTH         (128 * 1024 * 1024)
+#define SPY_EVDB_MAX_SQL_LENGTH     100000
+#define SPY_EVDB_MAX_COLUMNS        2000
+#define SPY_EVDB_MAX_EXPR_DEPTH     100
+#define SPY_EVDB_MAX_COMPOUND       50
+#define SPY_EVDB_MAX_VDBE_OPS       250000
+#define SPY_EVDB_MAX_FUNCTION_ARGS  32
+#define SPY_EVDB_MAX_LIKE_PATTERN   10000
+#define SPY_EVDB_MAX_VARIABLES      10000
+/* Binary plists. Manifest blobs are ~1 KiB; the largest device plists
+ * (Info.plist with app icons) are tens of MiB. */
+#define SPY_BPLIST_MAX_BYTES        (128u * 1024u * 1024u)
+#define SPY_BPLIST_MAX_OBJECTS      (4u * 1024u * 1024u)
+/* Nesting of containers; keeps decoded values emittable (SPY_MAX_EMIT_DEPTH). */
+#define SPY_BPLIST_MAX_DEPTH        64u
+/* Values produced when expanding the object graph: shared objects are
+ * expanded at every use, so a DAG of 2 refs per level would double per level. */
+#define SPY_BPLIST_MAX_NODES        (2u * 1024u * 1024u)
+/* Bytes of decoded strings and data in one decode. */
+#define SPY_BPLIST_MAX_OUTPUT_BYTES (256u * 1024u * 1024u)
+/* NSKeyedArchiver: nesting of resolved objects. */
+#define SPY_NSKA_MAX_DEPTH          64u
+/* ---- end of evidence VFS / plist block ---- */
+
 #endif

@@ -30,6 +30,10 @@ int spy_afile_commit(spy_afile *f);
 /* Removes the temporary file; frees f. */
 void spy_afile_abort(spy_afile *f);
 
+/* write(2) of the whole buffer, retrying on EINTR and short writes;
+ * SPY_EIO with errno set on failure. */
+int spy_write_all(int fd, const void *buf, size_t len);
+
 /* Convenience: writes a whole buffer as <name> atomically. */
 int spy_outdir_write_file(spy_outdir *d, const char *name, const void *buf, size_t len);
 

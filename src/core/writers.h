@@ -5,10 +5,16 @@
 #define SPY_WRITERS_H
 
 #include "core/alert.h"
+#include "core/json_emit.h"
 #include "core/outdir.h"
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* Writes <name> atomically as one JSON document (indent 4) produced by
+ * emit(w, ctx); logs any failure once, naming the file. */
+typedef int (*spy_json_emit_fn)(spy_jw *w, void *ctx);
+int spy_write_json_file(spy_outdir *d, const char *name, spy_json_emit_fn emit, void *ctx);
 
 /* alerts.json or <slug>_detected.json: the array of §3.2. */
 int spy_alerts_write_json(spy_outdir *d, const char *file_name, const spy_alert *alerts, size_t n);
@@ -27,6 +33,9 @@ size_t spy_timeline_rows(const spy_timeline *t);
 /* Writes timeline.csv when at least one row was added. */
 int spy_timeline_write(spy_timeline *t);
 void spy_timeline_free(spy_timeline *t);
+/* Tests and benchmarks: spill sorted runs once this many bytes of rows are
+ * held (default SPY_TIMELINE_RUN_BYTES). Call before adding rows. */
+int spy_timeline_set_run_bytes(spy_timeline *t, size_t bytes);
 
 /* urls.json: per-module sinks written in module order (design.md §6).
  * Each module index is used by one thread at a time. */

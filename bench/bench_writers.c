@@ -1,0 +1,169 @@
+/* Output-side throughput and memory: 1M module records (10 string fields)
+ * streamed into a results file, then 2M timeline rows pushed through
+ * spy_timeline with spills forced, reporting peak RSS after 0.5M and 2M
+ * rows to show that memory stays flat in the number of rows.
+ * Usage: bench_writers [parent folder (default $TMPDIR or /tmp)] */
+#include "core/error.h"
+#include "core/log.h"
+#include "core/outdir.h"
+#include "core/results_file.h"
+#include "core/writers.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define N_RECORDS 1000000L
+#define N_ROWS 2000000L
+#define RUN_BYTES (16u * 1024u * 1024u)
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static long cur_rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, rss = 0;
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+            rss = 0;
+        fclose(f);
+    }
+    return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static long file_size(const char *dir, const char *name)
+{
+    char p[4096];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* A record shaped like an SMS/Safari history entry. */
+static json_t *make_record(long i)
+{
+    char b[10][96];
+    snprintf(b[0], sizeof b[0], "%ld", 100000 + i);
+    snprintf(b[1], sizeof b[1], "https://www.example-%ld.com/path/to/page?id=%ld&ref=home", i % 977, i);
+    snprintf(b[2], sizeof b[2], "2023-%02ld-%02ld %02ld:%02ld:%02ld.%06ld", i % 12 + 1, i % 28 + 1,
+             i % 24, i % 60, (i / 60) % 60, i % 1000000);
+    snprintf(b[3], sizeof b[3], "Caf\xc3\xa9 message number %ld with a \"quote\"", i);
+    snprintf(b[4], sizeof b[4], "+4155501%04ld", i % 10000);
+    snprintf(b[5], sizeof b[5], "%s", i % 2 ? "received" : "sent");
+    snprintf(b[6], sizeof b[6], "iMessage");
+    snprintf(b[7], sizeof b[7], "com.apple.MobileSMS");
+    snprintf(b[8], sizeof b[8], "%08lx-%04lx-4abc-9def-%012lx", i * 2654435761u & 0xffffffff,
+             i & 0xffff, i * 40503);
+    snprintf(b[9], sizeof b[9], "Library/SMS/sms.db");
+    static const char *keys[10] = {"ROWID", "url", "isodate", "text", "phone_number", "direction",
+                                   "service", "bundle_id", "guid", "path"};
+    json_t *o = json_object();
+    for (int k = 0; k < 10; k++)
+        json_object_set_new_nocheck(o, keys[k], json_string_nocheck(b[k]));
+    return o;
+}
+
+static int bench_results(spy_outdir *d)
+{
+    /* Building the jansson records alone, to tell emitter cost apart. */
+    double tb = now();
+    for (long i = 0; i < N_RECORDS; i++)
+        json_decref(make_record(i));
+    double build = now() - tb;
+    double t0 = now();
+    spy_results_file *r = spy_results_file_new(d, "sms", false);
+    for (long i = 0; i < N_RECORDS; i++) {
+        json_t *rec = make_record(i);
+        int rc = spy_results_file_add(r, rec);
+        json_decref(rec);
+        if (rc != SPY_OK)
+            return rc;
+    }
+    int rc = spy_results_file_close(r);
+    double dt = now() - t0;
+    long sz = file_size(spy_outdir_path(d), "sms.json");
+    printf("results file: %ld records (10 string fields) in %.2f s = %.0f records/s, %.1f MB "
+           "written (%.1f MB/s incl. building the records), peak RSS %ld KiB\n",
+           N_RECORDS, dt, N_RECORDS / dt, sz / 1e6, sz / 1e6 / dt, peak_rss_kib());
+    printf("results file: building the records alone takes %.2f s; emitter+write share "
+           "%.2f s = %.0f records/s, %.1f MB/s\n",
+           build, dt - build, N_RECORDS / (dt - build), sz / 1e6 / (dt - build));
+    return rc;
+}
+
+static int bench_timeline(spy_outdir *d)
+{
+    spy_timeline *t;
+    spy_timeline_new(&t, d, false);
+    spy_timeline_set_run_bytes(t, RUN_BYTES);
+    double t0 = now();
+    for (long i = 0; i < N_ROWS; i++) {
+        char ts[40], desc[128];
+        long j = (i * 7919) % N_ROWS; /* out of order on purpose */
+        snprintf(ts, sizeof ts, "2023-%02ld-%02ld %02ld:%02ld:%02ld.%06ld", j % 12 + 1, j % 28 + 1,
+                 j % 24, j % 60, (j / 60) % 60, j % 1000000);
+        snprintf(desc, sizeof desc, "Visit to https://www.example-%ld.com/path?id=%ld", j % 977, j);
+        int rc = spy_timeline_add(t, ts, i % 3 ? "SafariHistory" : "SMS", "visit", desc);
+        if (rc != SPY_OK)
+            return rc;
+        if (i + 1 == N_ROWS / 4)
+            printf("timeline: after %ld rows: peak RSS %ld KiB, current RSS %ld KiB\n", i + 1,
+                   peak_rss_kib(), cur_rss_kib());
+    }
+    double t1 = now();
+    printf("timeline: after %ld rows: peak RSS %ld KiB, current RSS %ld KiB\n", N_ROWS,
+           peak_rss_kib(), cur_rss_kib());
+    int rc = spy_timeline_write(t);
+    double t2 = now();
+    spy_timeline_free(t);
+    long sz = file_size(spy_outdir_path(d), "timeline.csv");
+    printf("timeline: add %.0f rows/s (%.2f s incl. spills, run size %u MiB), merge+write "
+           "%.2f s (%.0f rows/s), %.1f MB CSV; overall %.0f rows/s; peak RSS at end %ld KiB\n",
+           N_ROWS / (t1 - t0), t1 - t0, RUN_BYTES >> 20, t2 - t1, N_ROWS / (t2 - t1), sz / 1e6,
+           N_ROWS / (t2 - t0), peak_rss_kib());
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *parent = argc > 1 ? argv[1] : getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/spyscan-bench-XXXXXX", parent && *parent ? parent : "/tmp");
+    if (!mkdtemp(dir))
+        return 1;
+    char out[4200];
+    snprintf(out, sizeof out, "%s/out", dir);
+    spy_outdir *d;
+    if (spy_outdir_open(&d, out, NULL, 0, false) != SPY_OK)
+        return 1;
+    printf("start: peak RSS %ld KiB\n", peak_rss_kib());
+    int rc = bench_timeline(d);
+    if (rc == SPY_OK)
+        rc = bench_results(d);
+    int dfd = spy_outdir_fd(d);
+    unlinkat(dfd, "sms.json", 0);
+    unlinkat(dfd, "timeline.csv", 0);
+    spy_outdir_close(d);
+    rmdir(out);
+    rmdir(dir);
+    if (rc != SPY_OK)
+        fprintf(stderr, "bench failed: %s\n", spy_err_str(rc));
+    return rc == SPY_OK ? 0 : 1;
+}

@@ -1,0 +1,71 @@
+/* Artifact checks ("modules"), design.md §2: one file, one const descriptor,
+ * registered in src/modules/module_list.h.
+ *
+ * A module's run() reads its artifact through the acquisition and hands
+ * each record, shaped exactly like the JSON it writes, to spy_emit(). The
+ * run loop then calls the module's check() (indicators and heuristics) and
+ * timeline() on that record, streams it to <slug>.json and drops it, so
+ * memory stays flat. check-iocs feeds saved records to the same check(). */
+#ifndef SPY_MODULE_H
+#define SPY_MODULE_H
+
+#include "acquire/acq.h"
+#include "core/alert.h"
+#include "core/iocs.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct spy_mod_ctx spy_mod_ctx;
+
+enum {
+    SPY_MOD_MAPPING = 1u << 0, /* the result is one JSON object, not an array */
+    SPY_MOD_SLOW = 1u << 1     /* skipped with -f/--fast */
+};
+
+typedef struct spy_module {
+    const char *name;        /* MVT's class name; the timeline's Plugin column */
+    const char *slug;        /* output file stem: <slug>.json */
+    unsigned acquisitions;   /* spy_acq_kind mask it applies to */
+    unsigned flags;
+    /* Reads the artifact and emits records. SPY_ENOTFOUND = the artifact is
+     * absent (not a failure); any other error = the module failed. */
+    int (*run)(spy_mod_ctx *ctx);
+    /* Indicator checks and heuristics on one record (may be NULL). */
+    void (*check)(spy_mod_ctx *ctx, const json_t *record);
+    /* Timeline rows of one record (may be NULL). */
+    void (*timeline)(spy_mod_ctx *ctx, const json_t *record);
+} spy_module;
+
+/* Emits one record (takes the reference). */
+int spy_emit(spy_mod_ctx *ctx, json_t *record);
+
+/* Checks one observed value of the current record against the indicators;
+ * on a match raises the CRITICAL alert with the indicator's message and
+ * returns true. event_time may be NULL; event NULL means "the record". */
+bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value,
+                   const char *event_time, const json_t *event);
+/* A heuristic alert with its own message (matched_indicator null). */
+void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time, const json_t *event,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* One timeline row (Plugin = the module's name). */
+void spy_timeline_event(spy_mod_ctx *ctx, const char *timestamp, const char *event,
+                        const char *description);
+/* A URL seen in a message, for urls.json. */
+void spy_url_seen(spy_mod_ctx *ctx, const char *url, const char *timestamp, const char *source);
+/* Graded outcome: n rows/entries skipped because they were unreadable. */
+void spy_skipped(spy_mod_ctx *ctx, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* NULL when no indicator is loaded (spec/iocs.md §1). */
+const spy_iocs *spy_ctx_iocs(const spy_mod_ctx *ctx);
+const spy_acq *spy_ctx_acq(const spy_mod_ctx *ctx);
+const spy_module *spy_ctx_module(const spy_mod_ctx *ctx);
+bool spy_ctx_fast(const spy_mod_ctx *ctx);
+/* The logger name of this module, e.g. "spyscan.modules.sms". */
+const char *spy_ctx_logger(const spy_mod_ctx *ctx);
+
+/* Converts a class name to MVT's snake-case slug (spec/outputs.md §3.1). */
+char *spy_slugify(const char *class_name);
+
+#endif
