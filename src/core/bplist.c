@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BP_HEADER 8u
+#define BP_HEADER  8u
 #define BP_TRAILER 32u
 
 bool spy_bplist_sniff(const void *buf, size_t len)
@@ -23,8 +23,8 @@ bool spy_bplist_sniff(const void *buf, size_t len)
     return buf && len >= BP_HEADER && memcmp(buf, "bplist00", BP_HEADER) == 0;
 }
 
-__attribute__((format(printf, 3, 4))) static int bp_fail(spy_bplist *bp, int err,
-                                                         const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int bp_fail(spy_bplist *bp, int err, const char *fmt,
+                                                         ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -51,8 +51,8 @@ int spy_bplist_open(spy_bplist *bp, const void *buf, size_t len)
     if (!buf || len < BP_HEADER || memcmp(buf, "bplist00", BP_HEADER) != 0)
         return bp_fail(bp, SPY_EFORMAT, "not a binary plist: no \"bplist00\" magic");
     if (len > SPY_BPLIST_MAX_BYTES)
-        return bp_fail(bp, SPY_ELIMIT, "binary plist of %zu bytes exceeds the %u-byte limit",
-                       len, SPY_BPLIST_MAX_BYTES);
+        return bp_fail(bp, SPY_ELIMIT, "binary plist of %zu bytes exceeds the %u-byte limit", len,
+                       SPY_BPLIST_MAX_BYTES);
     if (len < BP_HEADER + 1 + BP_TRAILER)
         return bp_fail(bp, SPY_ETRUNCATED, "binary plist of %zu bytes is too short for a trailer",
                        len);
@@ -79,8 +79,9 @@ int spy_bplist_open(spy_bplist *bp, const void *buf, size_t len)
         bp->nobj > (area_end - bp->otab) / bp->off_size)
         return bp_fail(bp, SPY_EFORMAT,
                        "trailer: offset table at 0x%llx (%llu entries of %u bytes) does not fit "
-                       "in the %zu-byte file", (unsigned long long)bp->otab,
-                       (unsigned long long)bp->nobj, bp->off_size, len);
+                       "in the %zu-byte file",
+                       (unsigned long long)bp->otab, (unsigned long long)bp->nobj, bp->off_size,
+                       len);
     return SPY_OK;
 }
 
@@ -88,8 +89,10 @@ int spy_bplist_open(spy_bplist *bp, const void *buf, size_t len)
 static int read_len(spy_bplist *bp, const spy_bpobj *o, uint64_t *pos, uint64_t *out)
 {
     if (*pos >= bp->otab)
-        return bp_fail(bp, SPY_ETRUNCATED, "object %llu at offset 0x%llx: length runs past the "
-                       "object area", (unsigned long long)o->index, (unsigned long long)o->offset);
+        return bp_fail(bp, SPY_ETRUNCATED,
+                       "object %llu at offset 0x%llx: length runs past the "
+                       "object area",
+                       (unsigned long long)o->index, (unsigned long long)o->offset);
     uint8_t m = bp->buf[*pos];
     unsigned n = 1u << (m & 0xf);
     if ((m >> 4) != 1 || (m & 0xf) > 3 || n > bp->otab - *pos - 1)
@@ -110,10 +113,11 @@ static int need(spy_bplist *bp, const spy_bpobj *o, uint64_t pos, uint64_t count
 {
     if (pos <= bp->otab && count <= (bp->otab - pos) / unit)
         return SPY_OK;
-    return bp_fail(bp, SPY_ETRUNCATED, "object %llu at offset 0x%llx: %llu items of %u bytes "
-                   "run past the object area (ends at 0x%llx)", (unsigned long long)o->index,
-                   (unsigned long long)o->offset, (unsigned long long)count, unit,
-                   (unsigned long long)bp->otab);
+    return bp_fail(bp, SPY_ETRUNCATED,
+                   "object %llu at offset 0x%llx: %llu items of %u bytes "
+                   "run past the object area (ends at 0x%llx)",
+                   (unsigned long long)o->index, (unsigned long long)o->offset,
+                   (unsigned long long)count, unit, (unsigned long long)bp->otab);
 }
 
 static int bad_marker(spy_bplist *bp, const spy_bpobj *o, uint8_t m)
@@ -126,8 +130,14 @@ static int obj_simple(spy_bplist *bp, spy_bpobj *o, uint8_t m)
 {
     switch (m) {
     case 0x00: o->type = SPY_BP_NULL; return SPY_OK;
-    case 0x08: o->type = SPY_BP_BOOL; o->i = 0; return SPY_OK;
-    case 0x09: o->type = SPY_BP_BOOL; o->i = 1; return SPY_OK;
+    case 0x08:
+        o->type = SPY_BP_BOOL;
+        o->i = 0;
+        return SPY_OK;
+    case 0x09:
+        o->type = SPY_BP_BOOL;
+        o->i = 1;
+        return SPY_OK;
     case 0x0f: o->type = SPY_BP_FILL; return SPY_OK;
     default: return bad_marker(bp, o, m);
     }
@@ -188,8 +198,8 @@ static int obj_uid(spy_bplist *bp, spy_bpobj *o, uint8_t m, uint64_t pos)
 static int obj_sized(spy_bplist *bp, spy_bpobj *o, uint8_t m, uint64_t pos)
 {
     static const spy_bptype types[16] = {
-        [4] = SPY_BP_DATA, [5] = SPY_BP_ASCII, [6] = SPY_BP_UTF16,
-        [0xa] = SPY_BP_ARRAY, [0xb] = SPY_BP_SET, [0xc] = SPY_BP_SET, [0xd] = SPY_BP_DICT};
+        [4] = SPY_BP_DATA,  [5] = SPY_BP_ASCII, [6] = SPY_BP_UTF16, [0xa] = SPY_BP_ARRAY,
+        [0xb] = SPY_BP_SET, [0xc] = SPY_BP_SET, [0xd] = SPY_BP_DICT};
     unsigned hi = m >> 4;
     uint64_t count = m & 0xf;
     int err = SPY_OK;
@@ -222,8 +232,10 @@ static int obj_offset(spy_bplist *bp, uint64_t idx, uint64_t *off)
                        (unsigned long long)idx, (unsigned long long)bp->nobj);
     *off = be_uint(bp->buf + bp->otab + idx * bp->off_size, bp->off_size);
     if (*off < BP_HEADER || *off >= bp->otab)
-        return bp_fail(bp, SPY_EFORMAT, "object %llu: offset 0x%llx outside the object area "
-                       "0x8..0x%llx", (unsigned long long)idx, (unsigned long long)*off,
+        return bp_fail(bp, SPY_EFORMAT,
+                       "object %llu: offset 0x%llx outside the object area "
+                       "0x8..0x%llx",
+                       (unsigned long long)idx, (unsigned long long)*off,
                        (unsigned long long)bp->otab);
     return SPY_OK;
 }
@@ -243,8 +255,13 @@ int spy_bplist_object(spy_bplist *bp, uint64_t idx, spy_bpobj *o)
     case 0x2: return obj_real(bp, o, m, pos);
     case 0x3: return m == 0x33 ? obj_real(bp, o, 0x33, pos) : bad_marker(bp, o, m);
     case 0x8: return obj_uid(bp, o, m, pos);
-    case 0x4: case 0x5: case 0x6: case 0xa: case 0xb: case 0xc: case 0xd:
-        return obj_sized(bp, o, m, pos);
+    case 0x4:
+    case 0x5:
+    case 0x6:
+    case 0xa:
+    case 0xb:
+    case 0xc:
+    case 0xd: return obj_sized(bp, o, m, pos);
     default: return bad_marker(bp, o, m);
     }
 }
@@ -253,14 +270,15 @@ int spy_bplist_ref(spy_bplist *bp, const spy_bpobj *c, uint64_t slot, uint64_t *
 {
     uint64_t slots = c->type == SPY_BP_DICT ? c->count * 2 : c->count;
     if (c->type < SPY_BP_ARRAY || slot >= slots)
-        return bp_fail(bp, SPY_EINTERNAL, "object %llu: no slot %llu",
-                       (unsigned long long)c->index, (unsigned long long)slot);
+        return bp_fail(bp, SPY_EINTERNAL, "object %llu: no slot %llu", (unsigned long long)c->index,
+                       (unsigned long long)slot);
     *ref = be_uint(c->p + slot * bp->ref_size, bp->ref_size);
     if (*ref >= bp->nobj)
-        return bp_fail(bp, SPY_EFORMAT, "object %llu at offset 0x%llx: reference %llu out of "
-                       "range (%llu objects)", (unsigned long long)c->index,
-                       (unsigned long long)c->offset, (unsigned long long)*ref,
-                       (unsigned long long)bp->nobj);
+        return bp_fail(bp, SPY_EFORMAT,
+                       "object %llu at offset 0x%llx: reference %llu out of "
+                       "range (%llu objects)",
+                       (unsigned long long)c->index, (unsigned long long)c->offset,
+                       (unsigned long long)*ref, (unsigned long long)bp->nobj);
     return SPY_OK;
 }
 
@@ -378,6 +396,7 @@ typedef struct conv {
     spy_bplist bp;
     uint8_t *onpath; /* bit per object: container being expanded (cycle check) */
     uint64_t nodes;
+    uint64_t max_nodes;
     uint64_t bytes;
 } conv;
 
@@ -385,15 +404,19 @@ static int conv_value(conv *c, uint64_t idx, unsigned depth, json_t **out);
 
 static int charge(conv *c, const spy_bpobj *o, uint64_t bytes)
 {
-    if (++c->nodes > SPY_BPLIST_MAX_NODES)
-        return bp_fail(&c->bp, SPY_ELIMIT, "object %llu at offset 0x%llx: more than %u values "
-                       "(shared objects expanded)", (unsigned long long)o->index,
-                       (unsigned long long)o->offset, SPY_BPLIST_MAX_NODES);
+    if (++c->nodes > c->max_nodes)
+        return bp_fail(&c->bp, SPY_ELIMIT,
+                       "object %llu at offset 0x%llx: more than %llu values "
+                       "(shared objects expanded)",
+                       (unsigned long long)o->index, (unsigned long long)o->offset,
+                       (unsigned long long)c->max_nodes);
     c->bytes += bytes;
     if (c->bytes > SPY_BPLIST_MAX_OUTPUT_BYTES)
-        return bp_fail(&c->bp, SPY_ELIMIT, "object %llu at offset 0x%llx: decoded strings and "
-                       "data exceed %u bytes", (unsigned long long)o->index,
-                       (unsigned long long)o->offset, SPY_BPLIST_MAX_OUTPUT_BYTES);
+        return bp_fail(&c->bp, SPY_ELIMIT,
+                       "object %llu at offset 0x%llx: decoded strings and "
+                       "data exceed %u bytes",
+                       (unsigned long long)o->index, (unsigned long long)o->offset,
+                       SPY_BPLIST_MAX_OUTPUT_BYTES);
     return SPY_OK;
 }
 
@@ -490,10 +513,11 @@ static int conv_key(conv *c, const spy_bpobj *d, uint64_t i, char **key, size_t 
     if (err == SPY_OK)
         err = charge(c, &k, k.type == SPY_BP_UTF16 ? k.count * 3 : k.count);
     if (err == SPY_OK && spy_bplist_string(&k, key, len) != SPY_OK)
-        err = bp_fail(&c->bp, SPY_EFORMAT, "object %llu at offset 0x%llx: dictionary key %llu "
-                      "(object %llu) is not a string", (unsigned long long)d->index,
-                      (unsigned long long)d->offset, (unsigned long long)i,
-                      (unsigned long long)ref);
+        err = bp_fail(&c->bp, SPY_EFORMAT,
+                      "object %llu at offset 0x%llx: dictionary key %llu "
+                      "(object %llu) is not a string",
+                      (unsigned long long)d->index, (unsigned long long)d->offset,
+                      (unsigned long long)i, (unsigned long long)ref);
     return err;
 }
 
@@ -532,12 +556,12 @@ static int conv_value(conv *c, uint64_t idx, unsigned depth, json_t **out)
         return conv_scalar(c, &o, out);
     if (depth >= SPY_BPLIST_MAX_DEPTH)
         return bp_fail(&c->bp, SPY_ELIMIT, "object %llu at offset 0x%llx: nesting deeper than %u",
-                       (unsigned long long)idx, (unsigned long long)o.offset,
-                       SPY_BPLIST_MAX_DEPTH);
+                       (unsigned long long)idx, (unsigned long long)o.offset, SPY_BPLIST_MAX_DEPTH);
     if (c->onpath[idx / 8] & (1u << (idx % 8)))
-        return bp_fail(&c->bp, SPY_EFORMAT, "object %llu at offset 0x%llx: reference cycle "
-                       "(the object contains itself)", (unsigned long long)idx,
-                       (unsigned long long)o.offset);
+        return bp_fail(&c->bp, SPY_EFORMAT,
+                       "object %llu at offset 0x%llx: reference cycle "
+                       "(the object contains itself)",
+                       (unsigned long long)idx, (unsigned long long)o.offset);
     err = charge(c, &o, 0);
     if (err != SPY_OK)
         return err;
@@ -557,6 +581,9 @@ int spy_bplist_parse(const void *buf, size_t len, json_t **out, char **why)
     int err = spy_bplist_open(&c.bp, buf, len);
     if (err == SPY_OK) {
         c.onpath = spy_xcalloc((size_t)(c.bp.nobj + 7) / 8, 1);
+        c.max_nodes = (uint64_t)len * SPY_BPLIST_NODES_PER_BYTE + 4096;
+        if (c.max_nodes > SPY_BPLIST_MAX_NODES)
+            c.max_nodes = SPY_BPLIST_MAX_NODES;
         err = conv_value(&c, c.bp.top, 0, out);
         free(c.onpath);
     }

@@ -90,8 +90,7 @@ int spy_bplist_ref(spy_bplist *bp, const spy_bpobj *c, uint64_t slot, uint64_t *
 /* true when obj is a string (ASCII or UTF-16) equal to the ASCII key. */
 bool spy_bplist_str_eq(const spy_bpobj *obj, const char *key, size_t keylen);
 /* Looks a key up in a dict: SPY_OK with *val, SPY_ENOTFOUND, or an error. */
-int spy_bplist_dict_get(spy_bplist *bp, const spy_bpobj *dict, const char *key,
-                        spy_bpobj *val);
+int spy_bplist_dict_get(spy_bplist *bp, const spy_bpobj *dict, const char *key, spy_bpobj *val);
 /* A string object as a fresh NUL-terminated UTF-8 string (*len optional:
  * its length, which may include NUL characters). SPY_EFORMAT if not a string. */
 int spy_bplist_string(const spy_bpobj *obj, char **out, size_t *len);

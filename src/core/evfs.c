@@ -21,13 +21,13 @@
 
 typedef struct evfs_entry {
     struct evfs_entry *next;
-    char *name;       /* main db pathname given to SQLite */
-    char *label;      /* for messages */
+    char *name;  /* main db pathname given to SQLite */
+    char *label; /* for messages */
     sqlite3 *conn;
     spy_evsrc db;
     spy_evsrc wal;
     bool has_wal;
-    unsigned refs;    /* registry + open files; guarded by g_mu */
+    unsigned refs; /* registry + open files; guarded by g_mu */
 } evfs_entry;
 
 enum { EV_SRC_DB, EV_SRC_WAL, EV_MEM };
@@ -35,11 +35,11 @@ enum { EV_SRC_DB, EV_SRC_WAL, EV_MEM };
 typedef struct evfs_file {
     sqlite3_file base;
     int kind;
-    evfs_entry *e;          /* EV_SRC_*: the evidence entry (a reference) */
-    const spy_evsrc *src;   /* EV_SRC_*: NULL for an absent WAL (empty file) */
-    uint8_t *buf;           /* EV_MEM contents */
+    evfs_entry *e;        /* EV_SRC_*: the evidence entry (a reference) */
+    const spy_evsrc *src; /* EV_SRC_*: NULL for an absent WAL (empty file) */
+    uint8_t *buf;         /* EV_MEM contents */
     size_t len, cap;
-    void **shm;             /* EV_SRC_DB: wal-index regions */
+    void **shm; /* EV_SRC_DB: wal-index regions */
     unsigned nshm;
 } evfs_file;
 
@@ -276,9 +276,10 @@ static int src_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 }
 
 static const sqlite3_io_methods src_methods = {
-    3, src_close, src_read, src_write, src_truncate, any_sync, src_size,
-    any_lock, any_lock, any_check_reserved, any_fcntl, any_sector, any_devchar,
-    src_shm_map, src_shm_lock, src_shm_barrier, src_shm_unmap, src_fetch, src_unfetch};
+    3,           src_close,   src_read,     src_write,          src_truncate,  any_sync,
+    src_size,    any_lock,    any_lock,     any_check_reserved, any_fcntl,     any_sector,
+    any_devchar, src_shm_map, src_shm_lock, src_shm_barrier,    src_shm_unmap, src_fetch,
+    src_unfetch};
 
 /* ---- heap files: journals, temp files, statement journals ---- */
 
@@ -348,9 +349,10 @@ static int mem_size(sqlite3_file *f, sqlite3_int64 *size)
 }
 
 static const sqlite3_io_methods mem_methods = {
-    1, mem_close, mem_read, mem_write, mem_truncate, any_sync, mem_size,
-    any_lock, any_lock, any_check_reserved, any_fcntl, any_sector, any_devchar,
-    NULL, NULL, NULL, NULL, NULL, NULL};
+    1,         mem_close,  mem_read,    mem_write, mem_truncate,
+    any_sync,  mem_size,   any_lock,    any_lock,  any_check_reserved,
+    any_fcntl, any_sector, any_devchar, NULL,      NULL,
+    NULL,      NULL,       NULL,        NULL};
 
 /* ---- the VFS ---- */
 
@@ -669,8 +671,7 @@ void spy_evdb_close(sqlite3 *db)
     evfs_entry *e = entry_by_conn_ref(db);
     sqlite3_close_v2(db);
     if (e) {
-        e->conn = NULL;
-        entry_unlink(e); /* the registry's reference */
+        entry_unlink(e); /* the registry's reference; nobody finds e by conn now */
         entry_unref(e);  /* ours */
     }
 }

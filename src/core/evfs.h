@@ -40,6 +40,11 @@ typedef struct spy_evsrc {
  * so reading does not even change the access time); must be a regular file.
  * SPY_ENOTFOUND when absent, SPY_EIO otherwise. */
 int spy_evsrc_from_path(spy_evsrc *out, const char *path);
+/* An open file descriptor (e.g. from openat() inside a backup folder);
+ * takes ownership of fd: it is closed on failure and when the source is
+ * released. Must be a regular file (SPY_EIO otherwise). The size is taken
+ * once, at this call. */
+int spy_evsrc_from_fd(spy_evsrc *out, int fd);
 /* A borrowed buffer: it must outlive the source. */
 int spy_evsrc_from_mem(spy_evsrc *out, const void *data, size_t len);
 /* An owned buffer (from spy_xmalloc): freed when the source is released. */
@@ -89,11 +94,11 @@ int spy_evdb_peek(sqlite3 *db, void *buf, size_t n, size_t *got, uint64_t *size)
 /* Graded outcome of a whole database (design.md §3). */
 typedef enum spy_evdb_status {
     SPY_EVDB_OK = 0,
-    SPY_EVDB_EMPTY,        /* 0 bytes: SQLite would treat it as a new, empty db */
-    SPY_EVDB_TRUNCATED,    /* shorter than the 100-byte header */
-    SPY_EVDB_ENCRYPTED,    /* no "SQLite format 3\0" header, bytes look random */
-    SPY_EVDB_NOT_SQLITE,   /* no header, not random either */
-    SPY_EVDB_MALFORMED     /* header fine, PRAGMA quick_check fails */
+    SPY_EVDB_EMPTY,      /* 0 bytes: SQLite would treat it as a new, empty db */
+    SPY_EVDB_TRUNCATED,  /* shorter than the 100-byte header */
+    SPY_EVDB_ENCRYPTED,  /* no "SQLite format 3\0" header, bytes look random */
+    SPY_EVDB_NOT_SQLITE, /* no header, not random either */
+    SPY_EVDB_MALFORMED   /* header fine, PRAGMA quick_check fails */
 } spy_evdb_status;
 
 /* Grades a connection from spy_evdb_open*(): reads the header through the

@@ -85,7 +85,8 @@ static int check_header(sqlite3 *db, spy_evdb_status *st, char **why, bool *done
     else if (got < SQLITE_HEADER_BYTES && memcmp(buf, sqlite_magic, got < 16 ? got : 16) == 0)
         err = grade(st, why, SPY_EVDB_TRUNCATED,
                     spy_xasprintf("%s: file is not a database: only %zu bytes, shorter than "
-                                  "the 100-byte SQLite header", label, got));
+                                  "the 100-byte SQLite header",
+                                  label, got));
     else if (got < 16 || memcmp(buf, sqlite_magic, 16) != 0)
         err = looks_random(buf, got)
                   ? grade(st, why, SPY_EVDB_ENCRYPTED,
@@ -94,7 +95,8 @@ static int check_header(sqlite3 *db, spy_evdb_status *st, char **why, bool *done
                                         label))
                   : grade(st, why, SPY_EVDB_NOT_SQLITE,
                           spy_xasprintf("%s: file is not a database: header is not \"SQLite "
-                                        "format 3\\0\"", label));
+                                        "format 3\\0\"",
+                                        label));
     else
         *done = false;
     free(buf);

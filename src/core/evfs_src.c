@@ -68,22 +68,30 @@ static int open_evidence(const char *path)
     return open(path, base);
 }
 
-int spy_evsrc_from_path(spy_evsrc *out, const char *path)
+int spy_evsrc_from_fd(spy_evsrc *out, int fd)
 {
     struct stat st;
     memset(out, 0, sizeof *out);
-    int fd = open_evidence(path);
     if (fd < 0)
-        return errno == ENOENT || errno == ENOTDIR ? SPY_ENOTFOUND : SPY_EIO;
+        return SPY_EUSAGE;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0) {
         close(fd);
         return SPY_EIO;
     }
     path_src *p = spy_xmalloc(sizeof *p);
     p->fd = fd;
-    *out = (spy_evsrc){.ud = p, .read = path_read, .size = (uint64_t)st.st_size,
-                       .release = path_release};
+    *out = (spy_evsrc){
+        .ud = p, .read = path_read, .size = (uint64_t)st.st_size, .release = path_release};
     return SPY_OK;
+}
+
+int spy_evsrc_from_path(spy_evsrc *out, const char *path)
+{
+    memset(out, 0, sizeof *out);
+    int fd = open_evidence(path);
+    if (fd < 0)
+        return errno == ENOENT || errno == ENOTDIR ? SPY_ENOTFOUND : SPY_EIO;
+    return spy_evsrc_from_fd(out, fd);
 }
 
 static int mem_read(void *ud, void *buf, size_t n, uint64_t off, size_t *got)

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/outdir.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -138,16 +139,7 @@ static int write_atomic(const char *dir, const char *name, const char *data, siz
     int fd = mkstemp(tmp);
     if (fd >= 0) {
         fchmod(fd, 0600);
-        size_t off = 0;
-        while (off < len) {
-            ssize_t w = write(fd, data + off, len - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                break;
-            off += (size_t)w;
-        }
-        if (off == len && fsync(fd) == 0 && close(fd) == 0) {
+        if (spy_write_all(fd, data, len) == SPY_OK && fsync(fd) == 0 && close(fd) == 0) {
             fd = -1;
             err = rename(tmp, final) == 0 ? SPY_OK : SPY_EIO;
         }

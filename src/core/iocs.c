@@ -99,6 +99,13 @@ void spy_iocs_free(spy_iocs *set)
 }
 
 /* Grows an array of elements of size sz so that one more fits. */
+void spy_iocs_drop_last_collection(spy_iocs *set)
+{
+    ioc_coll *c = &set->colls[--set->ncolls];
+    free_info(&c->info);
+    spy_strmap_free(c->seen);
+}
+
 static void *grow1(void *p, size_t n, size_t *cap, size_t sz)
 {
     if (n < *cap)

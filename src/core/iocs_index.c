@@ -61,6 +61,31 @@ static void put_lower(ioc_index *ix, enum ioc_idx which, const char *v, uint32_t
     free(l);
 }
 
+/* The last two labels of a domain (all of it when it has fewer). */
+const char *spy_iocs_domain_tail(const char *d, size_t n)
+{
+    int dots = 0;
+    for (size_t i = n; i > 0; i--)
+        if (d[i - 1] == '.' && ++dots == 2)
+            return d + i;
+    return d;
+}
+
+/* Domains also go into a set of their last two labels: a host whose last
+ * two labels are not in it cannot equal an indicator, nor can any of its
+ * parents, so most URL checks end after one lookup. */
+static void put_domain(ioc_index *ix, const char *v, uint32_t item)
+{
+    put_lower(ix, IDX_DOMAIN, v, item);
+    size_t n = strlen(v);
+    char *l = spy_xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        l[i] = (v[i] >= 'A' && v[i] <= 'Z') ? (char)(v[i] + 32) : v[i];
+    const char *t = spy_iocs_domain_tail(l, n);
+    node_for(ix, IDX_DOMAIN_TAIL, t, (size_t)(l + n - t));
+    free(l);
+}
+
 static void put_profile(ioc_index *ix, const char *v, uint32_t item)
 {
     ix->profiles = spy_xreallocarray(ix->profiles, ix->nprofiles + 1, sizeof *ix->profiles);
@@ -74,14 +99,20 @@ static void put_profile(ioc_index *ix, const char *v, uint32_t item)
             put(ix, IDX_PROFILE, v + i, l, item);
 }
 
-static void put_path(ioc_index *ix, const char *v, uint32_t item)
+static size_t path_key_len(const char *v)
 {
     size_t n = strlen(v);
     while (n > 0 && v[n - 1] == '/')
         n--; /* §6.2: trailing '/' stripped */
+    return n;
+}
+
+/* First pass: the distinct lengths of file_paths keys. */
+static void note_path_len(ioc_index *ix, const char *v)
+{
+    size_t n = path_key_len(v);
     if (n == 0)
-        return; /* "/" would match every path */
-    put(ix, IDX_FPATH, v, n, item);
+        return;
     for (size_t i = 0; i < ix->npath_lens; i++)
         if (ix->path_lens[i] == n)
             return;
@@ -89,12 +120,26 @@ static void put_path(ioc_index *ix, const char *v, uint32_t item)
     ix->path_lens[ix->npath_lens++] = n;
 }
 
+/* The key itself, plus its prefixes at every shorter indicator length as
+ * value-less nodes: a check walks the lengths upwards and stops at the
+ * first prefix of the observed path that is absent, usually after one or
+ * two lookups. */
+static void put_path(ioc_index *ix, const char *v, uint32_t item)
+{
+    size_t n = path_key_len(v);
+    if (n == 0)
+        return; /* "/" would match every path */
+    for (size_t i = 0; i < ix->npath_lens && ix->path_lens[i] < n; i++)
+        node_for(ix, IDX_FPATH, v, ix->path_lens[i]);
+    put(ix, IDX_FPATH, v, n, item);
+}
+
 static void index_item(ioc_index *ix, spy_ioc_key k, const char *v, uint32_t item)
 {
     size_t n = strlen(v);
     switch (k) {
     case SPY_KEY_DOMAIN:
-    case SPY_KEY_IPV4: put_lower(ix, IDX_DOMAIN, v, item); break;
+    case SPY_KEY_IPV4: put_domain(ix, v, item); break;
     case SPY_KEY_URL: put(ix, IDX_URL, v, n, item); break;
     case SPY_KEY_PROCESS:
         put(ix, IDX_PROC, v, n, item);
@@ -165,6 +210,14 @@ void spy_iocs_index_build(spy_iocs *set)
     for (size_t i = 0; i < set->nentries; i++)
         order[i] = &set->entries[i];
     qsort(order, set->nentries, sizeof *order, cmp_rank);
+    for (size_t i = 0; i < set->nentries; i++)
+        if (set->entries[i].key == SPY_KEY_FILE_PATH)
+            note_path_len(ix, set->entries[i].value);
+    for (size_t i = 0; i < set->nterms; i++)
+        if (set->terms[i].key == SPY_KEY_FILE_PATH)
+            note_path_len(ix, set->terms[i].value);
+    if (ix->npath_lens)
+        qsort(ix->path_lens, ix->npath_lens, sizeof(size_t), cmp_size);
     for (size_t i = 0; i < set->nentries; i++) {
         const ioc_entry *e = order[i];
         uint32_t ei = (uint32_t)(e - set->entries);
@@ -176,8 +229,6 @@ void spy_iocs_index_build(spy_iocs *set)
             index_item(ix, (spy_ioc_key)set->terms[t].key, set->terms[t].value, t | TERM_FLAG);
     }
     free(order);
-    if (ix->npath_lens)
-        qsort(ix->path_lens, ix->npath_lens, sizeof(size_t), cmp_size);
     if (ix->maps[IDX_DOMAIN])
         load_psl(ix);
 }

@@ -77,7 +77,7 @@ typedef struct ioc_coll {
  * node number + 1; a node holds the single indicator that wins for that
  * value and the compound terms equal to it. */
 enum ioc_idx {
-    IDX_URL, IDX_DOMAIN, IDX_PROC, IDX_PROC_PREFIX, IDX_EMAIL, IDX_FNAME, IDX_FPATH,
+    IDX_URL, IDX_DOMAIN, IDX_DOMAIN_TAIL, IDX_PROC, IDX_PROC_PREFIX, IDX_EMAIL, IDX_FNAME, IDX_FPATH,
     IDX_MD5, IDX_SHA1, IDX_SHA256, IDX_SHA512, IDX_CERT, IDX_APPID, IDX_PROFILE, IDX_PROP,
     IDX_COUNT
 };
@@ -135,6 +135,9 @@ struct spy_iocs {
 /* Loading helpers shared by the STIX and list loaders (iocs.c). */
 uint32_t spy_iocs_add_collection(spy_iocs *set, const char *id, const char *name,
                                  const char *description, const char *path);
+/* Removes the newest collection, which must have no values (a Default
+ * collection that stayed empty, §4.4). */
+void spy_iocs_drop_last_collection(spy_iocs *set);
 /* Adds one single value (normalising it per key) to a collection; false when
  * it was a duplicate or empty. */
 bool spy_iocs_add_value(spy_iocs *set, uint32_t coll, spy_ioc_key key, const char *value,
@@ -163,6 +166,9 @@ void spy_iocs_index_free(ioc_index *idx);
 /* The node of a value in one index, or NULL. */
 const ioc_node *spy_iocs_index_find(const spy_iocs *set, enum ioc_idx which, const char *key,
                                     size_t len);
+
+/* The last two labels of a domain name (the whole name when shorter). */
+const char *spy_iocs_domain_tail(const char *d, size_t n);
 
 /* Scratch marking (iocs_match.c). */
 void spy_ioc_scratch_mark(spy_ioc_scratch *s, const spy_iocs *set, const ioc_node *node);

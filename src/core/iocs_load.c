@@ -273,6 +273,10 @@ static int load_objects(spy_iocs *set, const char *name, json_t *objects)
         add_indicator(&b, b.indicators[i]);
     if (b.nind == 0)
         spy_warn(SPY_IOCS_LOGGER, "%s: no indicators in this STIX2 bundle", name);
+    /* §4.4: the Default collection is kept only when it got a value (it is
+     * created on first use, so it is the newest collection). */
+    if (b.default_coll != SPY_IOC_NONE && set->colls[b.default_coll].info.count == 0)
+        spy_iocs_drop_last_collection(set);
     spy_strmap_free(b.malware);
     spy_strmap_free(b.reports);
     spy_strmap_free(b.rels);

@@ -56,6 +56,10 @@
 /* Values produced when expanding the object graph: shared objects are
  * expanded at every use, so a DAG of 2 refs per level would double per level. */
 #define SPY_BPLIST_MAX_NODES        (2u * 1024u * 1024u)
+/* ...and at most this many values per input byte (plus 4096): writers share
+ * only scalars, so real plists expand to fewer values than they have bytes;
+ * a small hostile DAG hits this long before SPY_BPLIST_MAX_NODES. */
+#define SPY_BPLIST_NODES_PER_BYTE   4u
 /* Bytes of decoded strings and data in one decode. */
 #define SPY_BPLIST_MAX_OUTPUT_BYTES (256u * 1024u * 1024u)
 /* NSKeyedArchiver: nesting of resolved objects. */

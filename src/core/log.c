@@ -1,6 +1,7 @@
 #include "core/log.h"
 
 #include "core/mem.h"
+#include "core/outdir.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -29,13 +30,38 @@ static int g_threshold = SPY_LOG_INFO;
 static bool g_quiet;
 static atomic_ulong g_warnings, g_errors;
 static _Thread_local spy_logcap *t_cap;
+/* Records logged before command.log exists (indicator loading happens
+ * before the output folder is opened), written to it when it opens. */
+static spy_logcap g_backlog;
+static bool g_keep_backlog;
+#define MAX_BACKLOG 4096
+
+static void file_line(const logrec *r);
+static void backlog_clear(void);
 
 #define ALERT_BASE 100
 
 void spy_log_set_verbose(bool verbose) { g_threshold = verbose ? SPY_LOG_DEBUG : SPY_LOG_INFO; }
 void spy_log_set_quiet(bool quiet) { g_quiet = quiet; }
 void spy_log_set_console(FILE *f) { g_console = f; }
-void spy_log_set_file_fd(int fd) { g_file_fd = fd; }
+void spy_log_set_file_fd(int fd)
+{
+    pthread_mutex_lock(&g_lock);
+    g_file_fd = fd;
+    if (fd >= 0)
+        for (size_t i = 0; i < g_backlog.n; i++)
+            file_line(&g_backlog.v[i]);
+    backlog_clear();
+    g_keep_backlog = false;
+    pthread_mutex_unlock(&g_lock);
+}
+
+void spy_log_keep_backlog(void)
+{
+    pthread_mutex_lock(&g_lock);
+    g_keep_backlog = true;
+    pthread_mutex_unlock(&g_lock);
+}
 unsigned long spy_log_warning_count(void) { return atomic_load(&g_warnings); }
 unsigned long spy_log_error_count(void) { return atomic_load(&g_errors); }
 
@@ -78,15 +104,29 @@ static const char *file_label(int level)
     }
 }
 
-static void write_all(int fd, const char *s, size_t n)
+static void file_line(const logrec *r);
+
+static void backlog_add(const logrec *r)
 {
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
+    spy_logcap *c = &g_backlog;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->v = spy_xreallocarray(c->v, c->cap, sizeof *c->v);
     }
+    c->v[c->n] = *r;
+    c->v[c->n].logger = spy_xstrdup(r->logger);
+    c->v[c->n].message = spy_xstrdup(r->message);
+    c->n++;
+}
+
+static void backlog_clear(void)
+{
+    for (size_t i = 0; i < g_backlog.n; i++) {
+        free(g_backlog.v[i].logger);
+        free(g_backlog.v[i].message);
+    }
+    free(g_backlog.v);
+    g_backlog = (spy_logcap){0};
 }
 
 /* Caller holds g_lock. */
@@ -99,17 +139,23 @@ static void emit(const logrec *r)
         fprintf(c, "%-14s [%s] %s\n", console_label(r->level), r->logger, r->message);
         fflush(c);
     }
-    if (g_file_fd >= 0) {
-        struct tm tm;
-        time_t secs = r->tv.tv_sec;
-        char when[32] = "";
-        if (localtime_r(&secs, &tm))
-            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-        char *line = spy_xasprintf("%s,%03ld - %s - %s - %s\n", when, (long)(r->tv.tv_usec / 1000),
-                                   r->logger, file_label(r->level), r->message);
-        write_all(g_file_fd, line, strlen(line));
-        free(line);
-    }
+    if (g_file_fd >= 0)
+        file_line(r);
+    else if (g_keep_backlog && g_backlog.n < MAX_BACKLOG)
+        backlog_add(r);
+}
+
+static void file_line(const logrec *r)
+{
+    struct tm tm;
+    time_t secs = r->tv.tv_sec;
+    char when[32] = "";
+    if (localtime_r(&secs, &tm))
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    char *line = spy_xasprintf("%s,%03ld - %s - %s - %s\n", when, (long)(r->tv.tv_usec / 1000),
+                               r->logger, file_label(r->level), r->message);
+    spy_write_all(g_file_fd, line, strlen(line));
+    free(line);
 }
 
 static void record(int level, const char *logger, char *message)

@@ -38,8 +38,12 @@ void spy_log_set_verbose(bool verbose);
 void spy_log_set_quiet(bool quiet);
 /* Console stream (stderr by default; tests may pass a memstream). */
 void spy_log_set_console(FILE *f);
-/* command.log sink: an fd receiving every record (or -1 to stop). */
+/* command.log sink: an fd receiving every record (or -1 to stop). Records
+ * kept since spy_log_keep_backlog() are written to it first. */
 void spy_log_set_file_fd(int fd);
+/* Keeps records in memory until spy_log_set_file_fd() (a command logs
+ * before its output folder can be opened). */
+void spy_log_keep_backlog(void);
 /* Counts of records logged at WARNING and at ERROR or above. */
 unsigned long spy_log_warning_count(void);
 unsigned long spy_log_error_count(void);

@@ -18,8 +18,9 @@
 typedef struct nctx {
     const json_t *objs; /* $objects */
     size_t n;
-    uint8_t *onpath;    /* bit per $objects index being resolved */
+    uint8_t *onpath; /* bit per $objects index being resolved */
     uint64_t nodes;
+    uint64_t max_nodes;
     char why[160];
 } nctx;
 
@@ -46,11 +47,13 @@ static bool as_uid(const json_t *v, size_t *idx)
 }
 
 static int resolve(nctx *c, const json_t *v, unsigned depth, json_t **out);
+static uint64_t json_nodes(const json_t *v, unsigned depth);
 
 static int count_node(nctx *c)
 {
-    if (++c->nodes > SPY_BPLIST_MAX_NODES)
-        return nfail(c, SPY_ELIMIT, "archive expands to more than %u values", SPY_BPLIST_MAX_NODES);
+    if (++c->nodes > c->max_nodes)
+        return nfail(c, SPY_ELIMIT, "archive expands to more than %llu values",
+                     (unsigned long long)c->max_nodes);
     return SPY_OK;
 }
 
@@ -60,13 +63,13 @@ static enum family family_of(const char *name)
         const char *name;
         enum family f;
     } tab[] = {
-        {"NSDictionary", F_DICT}, {"NSMutableDictionary", F_DICT},
-        {"NSArray", F_ARRAY}, {"NSMutableArray", F_ARRAY},
-        {"NSSet", F_ARRAY}, {"NSMutableSet", F_ARRAY},
+        {"NSDictionary", F_DICT},  {"NSMutableDictionary", F_DICT},
+        {"NSArray", F_ARRAY},      {"NSMutableArray", F_ARRAY},
+        {"NSSet", F_ARRAY},        {"NSMutableSet", F_ARRAY},
         {"NSOrderedSet", F_ARRAY}, {"NSMutableOrderedSet", F_ARRAY},
-        {"NSString", F_STRING}, {"NSMutableString", F_STRING},
-        {"NSData", F_DATA}, {"NSMutableData", F_DATA},
-        {"NSDate", F_DATE}, {"NSNull", F_NULL},
+        {"NSString", F_STRING},    {"NSMutableString", F_STRING},
+        {"NSData", F_DATA},        {"NSMutableData", F_DATA},
+        {"NSDate", F_DATE},        {"NSNull", F_NULL},
     };
     for (size_t i = 0; name && i < sizeof tab / sizeof tab[0]; i++) {
         if (strcmp(name, tab[i].name) == 0)
@@ -116,7 +119,8 @@ static int resolve_fields(nctx *c, const json_t *o, const char *cls, unsigned de
     const char *key;
     json_t *v;
     int err = SPY_OK;
-    json_object_foreach((json_t *)o, key, v) {
+    json_object_foreach((json_t *)o, key, v)
+    {
         json_t *rv = NULL;
         if (cls && strcmp(key, "$class") == 0)
             continue;
@@ -207,7 +211,7 @@ static int resolve_uid(nctx *c, size_t n, unsigned depth, json_t **out)
     }
     c->onpath[n / 8] |= (uint8_t)(1u << (n % 8));
     int err = json_is_object(o) && json_object_get(o, "$class") ? resolve_instance(c, o, depth, out)
-                                                                 : resolve(c, o, depth, out);
+                                                                : resolve(c, o, depth, out);
     c->onpath[n / 8] &= (uint8_t) ~(1u << (n % 8));
     return err;
 }
@@ -242,14 +246,18 @@ int spy_nska_decode(const json_t *archive, json_t **out, char **why)
     *out = NULL;
     if (why)
         *why = NULL;
-    if ((arch && (!json_is_string(arch) ||
-                  strcmp(json_string_value(arch), "NSKeyedArchiver") != 0)) ||
+    if ((arch &&
+         (!json_is_string(arch) || strcmp(json_string_value(arch), "NSKeyedArchiver") != 0)) ||
         !json_is_object(top) || !json_is_array(c.objs)) {
-        err = nfail(&c, SPY_EFORMAT, "not an NSKeyedArchiver archive (needs $archiver "
+        err = nfail(&c, SPY_EFORMAT,
+                    "not an NSKeyedArchiver archive (needs $archiver "
                     "\"NSKeyedArchiver\", a $top dictionary and an $objects array)");
         goto out;
     }
     c.n = json_array_size(c.objs);
+    c.max_nodes = json_nodes(archive, 0) * SPY_BPLIST_NODES_PER_BYTE + 4096;
+    if (c.max_nodes > SPY_BPLIST_MAX_NODES)
+        c.max_nodes = SPY_BPLIST_MAX_NODES;
     c.onpath = spy_xcalloc(c.n / 8 + 1, 1);
     err = resolve_fields(&c, top, NULL, 0, out);
 out:
@@ -271,6 +279,24 @@ int spy_nska_decode_bytes(const void *buf, size_t len, json_t **out, char **why)
     return err;
 }
 
+/* Values in the archive itself: resolving may visit a shared object many
+ * times, but an honest archive expands to a small multiple of its size. */
+static uint64_t json_nodes(const json_t *v, unsigned depth)
+{
+    uint64_t n = 1;
+    size_t i;
+    const char *k;
+    json_t *e;
+    if (depth > SPY_BPLIST_MAX_DEPTH)
+        return n;
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, e) n += json_nodes(e, depth + 1);
+    } else if (json_is_object(v)) {
+        json_object_foreach((json_t *)v, k, e) n += 1 + json_nodes(e, depth + 1);
+    }
+    return n;
+}
+
 /* ---- MBFile fast path ---- */
 
 typedef struct mbctx {
@@ -289,10 +315,22 @@ typedef struct mbfield {
     size_t lenoff; /* K_DATA: offset of the length member */
 } mbfield;
 
-#define F_INT(n, m, b) {n, sizeof n - 1, K_INT, b, offsetof(spy_mbfile, m), 0}
-#define F_TIME(n, m) {n, sizeof n - 1, K_TIME, 0, offsetof(spy_mbfile, m), 0}
-#define F_STR(n, m) {n, sizeof n - 1, K_STR, 0, offsetof(spy_mbfile, m), 0}
-#define F_DATA(n, m) {n, sizeof n - 1, K_DATA, 0, offsetof(spy_mbfile, m), offsetof(spy_mbfile, m##_len)}
+#define F_INT(n, m, b)                                                                             \
+    {                                                                                              \
+        n, sizeof n - 1, K_INT, b, offsetof(spy_mbfile, m), 0                                      \
+    }
+#define F_TIME(n, m)                                                                               \
+    {                                                                                              \
+        n, sizeof n - 1, K_TIME, 0, offsetof(spy_mbfile, m), 0                                     \
+    }
+#define F_STR(n, m)                                                                                \
+    {                                                                                              \
+        n, sizeof n - 1, K_STR, 0, offsetof(spy_mbfile, m), 0                                      \
+    }
+#define F_DATA(n, m)                                                                               \
+    {                                                                                              \
+        n, sizeof n - 1, K_DATA, 0, offsetof(spy_mbfile, m), offsetof(spy_mbfile, m##_len)         \
+    }
 
 /* spec/ios.md §2.1, MBFile keys. */
 static const mbfield mb_fields[] = {
@@ -320,10 +358,11 @@ static int mb_deref(mbctx *c, spy_bpobj *v)
     if (v->type != SPY_BP_UID)
         return SPY_OK;
     if (v->uid >= c->objs.count) {
-        snprintf(c->bp.why, sizeof c->bp.why, "object %llu at offset 0x%llx: UID %llu out of "
-                 "range ($objects has %llu entries)", (unsigned long long)v->index,
-                 (unsigned long long)v->offset, (unsigned long long)v->uid,
-                 (unsigned long long)c->objs.count);
+        snprintf(c->bp.why, sizeof c->bp.why,
+                 "object %llu at offset 0x%llx: UID %llu out of "
+                 "range ($objects has %llu entries)",
+                 (unsigned long long)v->index, (unsigned long long)v->offset,
+                 (unsigned long long)v->uid, (unsigned long long)c->objs.count);
         return SPY_EFORMAT;
     }
     int err = spy_bplist_ref(&c->bp, &c->objs, v->uid, &ref);
@@ -409,8 +448,10 @@ static int mb_root(mbctx *c, const spy_bpobj *top, spy_bpobj *root)
     else if (err != SPY_ENOTFOUND && err != SPY_OK)
         return err;
     if (idx >= c->objs.count) {
-        snprintf(c->bp.why, sizeof c->bp.why, "MBFile root UID %llu out of range ($objects has "
-                 "%llu entries)", (unsigned long long)idx, (unsigned long long)c->objs.count);
+        snprintf(c->bp.why, sizeof c->bp.why,
+                 "MBFile root UID %llu out of range ($objects has "
+                 "%llu entries)",
+                 (unsigned long long)idx, (unsigned long long)c->objs.count);
         return SPY_EFORMAT;
     }
     err = spy_bplist_ref(&c->bp, &c->objs, idx, &ref);

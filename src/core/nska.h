@@ -58,11 +58,11 @@ typedef struct spy_mbfile {
     char *relative_path; /* heap UTF-8 or NULL */
     char *target;        /* symlink target, heap UTF-8 or NULL */
     /* Borrowed from the blob (valid while it lives); NULL when absent. */
-    const uint8_t *digest;         /* Digest (20-byte SHA-1) */
+    const uint8_t *digest; /* Digest (20-byte SHA-1) */
     size_t digest_len;
     const uint8_t *encryption_key; /* EncryptionKey NS.data: 4-byte LE class + wrapped key */
     size_t encryption_key_len;
-    const uint8_t *xattrs;         /* ExtendedAttributes (a binary plist) */
+    const uint8_t *xattrs; /* ExtendedAttributes (a binary plist) */
     size_t xattrs_len;
 } spy_mbfile;
 

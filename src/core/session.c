@@ -56,7 +56,6 @@ int spy_session_load_iocs(const spy_ioc_opts *o, spy_iocs **out)
         spy_iocs_free(set);
         return code;
     }
-    spy_info(LOGGER, "Loaded a total of %zu unique indicators", spy_iocs_total(set));
     *out = set;
     return SPY_EXIT_CLEAN;
 }
@@ -232,6 +231,10 @@ int spy_session_check(const spy_check_cmd *cmd, const spy_check_opts *o)
         return SPY_EXIT_INPUT;
     }
     session s = {0};
+    if (o->output)
+        spy_log_keep_backlog();
+    /* Never the arguments: they may hold a password. */
+    spy_info(LOGGER, "spyscan %s: %s %s", SPY_VERSION, cmd->platform, cmd->command);
     int code = spy_session_load_iocs(&o->iocs, &s.iocs);
     if (code == SPY_EXIT_CLEAN)
         code = open_output(&s, o);

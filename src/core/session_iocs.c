@@ -119,6 +119,9 @@ int spy_session_check_iocs(const spy_check_cmd *cmd, const spy_check_opts *o)
         return SPY_EXIT_INPUT;
     }
     spy_iocs *iocs = NULL;
+    if (o->output)
+        spy_log_keep_backlog();
+    spy_info(LOGGER, "spyscan %s: %s %s", SPY_VERSION, cmd->platform, cmd->command);
     int code = spy_session_load_iocs(&o->iocs, &iocs);
     if (code != SPY_EXIT_CLEAN)
         return code;

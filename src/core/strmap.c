@@ -52,8 +52,18 @@ uint64_t spy_strhash(const char *key, size_t len)
         len -= 8;
     }
     if (len) {
-        uint64_t v = 0;
-        memcpy(&v, p, len);
+        /* Tail of 1-7 bytes read as two overlapping words (or three bytes):
+         * a variable-length memcpy here compiles to byte stores that stall
+         * the following 8-byte load. The length is already in h. */
+        uint64_t v;
+        if (len >= 4) {
+            uint32_t a, b;
+            memcpy(&a, p, 4);
+            memcpy(&b, p + len - 4, 4);
+            v = ((uint64_t)a << 32) | b;
+        } else {
+            v = ((uint64_t)p[0] << 16) | ((uint64_t)p[len >> 1] << 8) | p[len - 1];
+        }
         h ^= v * 0x87c37b91114253d5ull;
         h = rotl64(h, 31) * 0x4cf5ad432745937full;
     }
@@ -69,7 +79,7 @@ spy_strmap *spy_strmap_new(size_t hint)
 {
     spy_strmap *m = spy_xcalloc(1, sizeof *m);
     size_t cap = 16;
-    while (cap < hint + hint / 2 + 1)
+    while (cap < hint * 2 + 1)
         cap <<= 1;
     m->cap = cap;
     m->slots = spy_xcalloc(cap, sizeof(slot));
@@ -148,7 +158,9 @@ static void grow(spy_strmap *m)
 
 void **spy_strmap_put(spy_strmap *m, const char *key, size_t len, bool *inserted)
 {
-    if ((m->count + 1) * 10 > m->cap * 7)
+    /* At most half full: most lookups of the checkers are misses, and a
+     * miss probes until an empty slot. */
+    if ((m->count + 1) * 2 > m->cap)
         grow(m);
     uint64_t h = spy_strhash(key, len);
     slot *s = probe(m, h, key, len);

@@ -2,7 +2,7 @@
  *
  * Keys are copied into the map (an arena owned by it), so callers may look
  * up with any (pointer, length) pair, NUL-terminated or not. Capacity is a
- * power of two with linear probing; the table grows at 70 % load. There is
+ * power of two with linear probing; the table grows at 50 % load. There is
  * no deletion: the indicator indexes are built once and then only read.
  *
  * Thread safety: after the last insertion, lookups and iteration are

@@ -330,7 +330,8 @@ static uint64_t emit_container(bpw_raw *r, const json_t *v, unsigned type)
     if (json_is_array(v)) {
         json_array_foreach(v, i, e) refs[i] = emit(r, e);
     } else {
-        json_object_foreach((json_t *)v, k, e) {
+        json_object_foreach((json_t *)v, k, e)
+        {
             refs[i] = begin(r);
             put_string(r, k, strlen(k));
             refs[n + i] = emit(r, e);
@@ -431,8 +432,8 @@ json_t *bpw_mbfile_json(const bpw_mbfile *m)
                                               "$classes", "NSMutableData", "NSData", "NSObject"));
     }
     json_object_set_new(f, "$class", uid(json_array_size(objs)));
-    json_array_append_new(objs, json_pack("{s:s,s:[s,s]}", "$classname", "MBFile", "$classes",
-                                          "MBFile", "NSObject"));
+    json_array_append_new(
+        objs, json_pack("{s:s,s:[s,s]}", "$classname", "MBFile", "$classes", "MBFile", "NSObject"));
     return json_pack("{s:I,s:s,s:{s:o},s:o}", "$version", (json_int_t)100000, "$archiver",
                      "NSKeyedArchiver", "$top", "root", uid(1), "$objects", objs);
 }

@@ -45,10 +45,10 @@ void bpw_raw_finish(bpw_raw *r, uint64_t top, unsigned offset_size, uint8_t **ou
 /* ---- Manifest.db MBFile archives (spec/ios.md §2.1) ---- */
 typedef struct bpw_mbfile {
     const char *relative_path;
-    const char *target;     /* symlinks only, or NULL */
+    const char *target; /* symlinks only, or NULL */
     int64_t size, mode, user_id, group_id, inode, flags, protection_class;
     int64_t birth, last_modified, last_status_change; /* Unix seconds */
-    const uint8_t *encryption_key; /* NULL or 44 bytes */
+    const uint8_t *encryption_key;                    /* NULL or 44 bytes */
     size_t encryption_key_len;
     const uint8_t *digest; /* NULL or 20 bytes */
     size_t digest_len;

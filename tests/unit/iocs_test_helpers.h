@@ -71,7 +71,7 @@ static inline void ft_expect_scratch(const spy_iocs *set, spy_ioc_scratch *sc,
     spy_ioc_match m;
     bool hit = spy_iocs_check(set, sc, k, v, &m);
     if (!hit)
-        fail_msg("expected a match for '%s'", v);
+        fail_msg("expected a match for '%s'", v ? v : "(null)");
     assert_string_equal(m.value, ind);
     if (msg)
         assert_string_equal(m.message, msg);
@@ -90,7 +90,8 @@ static inline void ft_expect_none(const spy_iocs *set, spy_check_kind k, const c
     spy_ioc_match m;
     bool hit = spy_iocs_check(set, NULL, k, v, &m);
     if (hit)
-        fail_msg("unexpected match for '%s': %s", v, m.message);
+        fail_msg("unexpected match for '%s': %s", v ? v : "(null)",
+                 m.message ? m.message : "(null)");
     assert_null(m.message);
 }
 

@@ -47,17 +47,18 @@ static int parse_err(const uint8_t *b, size_t n, char **why)
 static void test_all_types(void **st)
 {
     (void)st;
-    json_t *v = load(
-        "{\"null\": null, \"t\": true, \"f\": false,"
-        " \"ints\": [0, 1, 255, 256, 65535, 65536, 4294967295, 4294967296, -1,"
-        "            -9223372036854775808, 9223372036854775807],"
-        " \"real\": 1.5, \"neg\": -2.25e-10,"
-        " \"date\": {\"$date\": 588611289.24041},"
-        " \"data\": {\"$data\": \"AAECAwT/\"}, \"empty\": {\"$data\": \"\"},"
-        " \"ascii\": \"HomeDomain\", \"long\": \"Library/Preferences/com.apple.identityservices.idstatuscache.plist\","
-        " \"uni\": \"caf\\u00e9 \\u65e5\\u672c \\ud83d\\ude00\", \"nul\": \"a\\u0000b\","
-        " \"uid\": {\"CF$UID\": 300}, \"arr\": [[], {}, [1, [2, [3]]]],"
-        " \"\\u00e9key\": 1}");
+    json_t *v =
+        load("{\"null\": null, \"t\": true, \"f\": false,"
+             " \"ints\": [0, 1, 255, 256, 65535, 65536, 4294967295, 4294967296, -1,"
+             "            -9223372036854775808, 9223372036854775807],"
+             " \"real\": 1.5, \"neg\": -2.25e-10,"
+             " \"date\": {\"$date\": 588611289.24041},"
+             " \"data\": {\"$data\": \"AAECAwT/\"}, \"empty\": {\"$data\": \"\"},"
+             " \"ascii\": \"HomeDomain\", \"long\": "
+             "\"Library/Preferences/com.apple.identityservices.idstatuscache.plist\","
+             " \"uni\": \"caf\\u00e9 \\u65e5\\u672c \\ud83d\\ude00\", \"nul\": \"a\\u0000b\","
+             " \"uid\": {\"CF$UID\": 300}, \"arr\": [[], {}, [1, [2, [3]]]],"
+             " \"\\u00e9key\": 1}");
     json_t *out = roundtrip(v, NULL);
     if (!json_equal(v, out))
         fail_msg("mismatch: %s", json_dumps(out, JSON_COMPACT));
@@ -112,8 +113,8 @@ static void test_handmade_scalars(void **st)
 {
     (void)st;
     /* 16-byte int: low 64 bits kept, as two's complement. */
-    const uint8_t i128[] = {0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                            0xff, 0xfe};
+    const uint8_t i128[] = {0x14, 0,    0,    0,    0,    0,    0,    0,   0,
+                            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe};
     json_t *j = single(i128, sizeof i128);
     assert_int_equal(json_integer_value(j), -2);
     json_decref(j);
@@ -136,7 +137,10 @@ static void test_handmade_scalars(void **st)
     /* Lone surrogates become U+FFFD; a good pair is kept. */
     const uint8_t u16[] = {0x65, 0xd8, 0x3d, 0x00, 0x41, 0xde, 0x00, 0xd8, 0x3d, 0xde, 0x00};
     j = single(u16, sizeof u16);
-    assert_string_equal(json_string_value(j), "\xef\xbf\xbd" "A" "\xef\xbf\xbd" "\xf0\x9f\x98\x80");
+    assert_string_equal(json_string_value(j), "\xef\xbf\xbd"
+                                              "A"
+                                              "\xef\xbf\xbd"
+                                              "\xf0\x9f\x98\x80");
     json_decref(j);
     const uint8_t latin[] = {0x53, 'c', 'a', 0xe9};
     j = single(latin, sizeof latin);
@@ -289,9 +293,10 @@ static void test_depth_and_blowup(void **st)
  * offsets 08 0a, trailer. */
 static size_t mini(uint8_t *b)
 {
-    const uint8_t p[] = {'b', 'p', 'l', 'i', 's', 't', '0', '0', 0xa1, 0x01, 0x10, 0x01, 0x08,
-                         0x0a, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0,
-                         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0c};
+    const uint8_t p[] = {'b',  'p',  'l', 'i', 's', 't', '0', '0', 0xa1, 0x01, 0x10, 0x01,
+                         0x08, 0x0a, 0,   0,   0,   0,   0,   0,   1,    1,    0,    0,
+                         0,    0,    0,   0,   0,   2,   0,   0,   0,    0,    0,    0,
+                         0,    0,    0,   0,   0,   0,   0,   0,   0,    0x0c};
     memcpy(b, p, sizeof p);
     return sizeof p;
 }
@@ -326,7 +331,8 @@ static void test_trailer_and_refs(void **st)
     mini(b), b[t + 14] = 0x10, expect_fail(b, n, SPY_EFORMAT, "offset table");
     mini(b), b[t + 31] = 0x30, expect_fail(b, n, SPY_EFORMAT, "offset table");
     mini(b), b[t + 24] = 0x80, expect_fail(b, n, SPY_EFORMAT, "offset table");
-    mini(b), b[9] = 40, expect_fail(b, n, SPY_EFORMAT, "object 0 at offset 0x8: reference 40 out of range");
+    mini(b), b[9] = 40,
+             expect_fail(b, n, SPY_EFORMAT, "object 0 at offset 0x8: reference 40 out of range");
     mini(b), b[12] = 0x40, expect_fail(b, n, SPY_EFORMAT, "offset 0x40 outside");
     mini(b), b[13] = 0x02, expect_fail(b, n, SPY_EFORMAT, "outside");
     mini(b), b[8] = 0xaf, expect_fail(b, n, SPY_EFORMAT, "length marker");

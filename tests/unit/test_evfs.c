@@ -10,6 +10,7 @@
 #include "core/mem.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +57,8 @@ static char *ev(const char *name)
     return tu_join(g_evidence, name);
 }
 
-#define ROWS_SQL(n)                                                                         \
-    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x<" #n ") "        \
+#define ROWS_SQL(n)                                                                                \
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x<" #n ") "                \
     "INSERT INTO t SELECT x, printf('row-%d-%s', x, hex(zeroblob(40))) FROM c;"
 
 /* plain.db: rollback journal, 2000 rows over many pages. wal.db + wal.db-wal:
@@ -69,16 +70,18 @@ static int setup(void **st)
     g_tmp = tu_mkdtemp();
     g_evidence = tu_mkdtemp();
     sqlite3 *db = writer("plain.db");
-    sql(db, "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT); CREATE INDEX tb ON t(b);" ROWS_SQL(2000));
+    sql(db,
+        "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT); CREATE INDEX tb ON t(b);" ROWS_SQL(2000));
     sqlite3_close(db);
     copy_file(g_tmp, "plain.db", g_evidence);
 
     db = writer("wal.db");
     sql(db, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"
-            "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT);" ROWS_SQL(10)
-            "PRAGMA wal_checkpoint(TRUNCATE);"
-            "INSERT INTO t VALUES (11,'wal-only-11'),(12,'w12'),(13,'w13'),(14,'w14'),(15,'w15');"
-            "CREATE TABLE only_in_wal(x); INSERT INTO only_in_wal VALUES ('fresh');");
+            "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT);" ROWS_SQL(
+                10) "PRAGMA wal_checkpoint(TRUNCATE);"
+                    "INSERT INTO t VALUES "
+                    "(11,'wal-only-11'),(12,'w12'),(13,'w13'),(14,'w14'),(15,'w15');"
+                    "CREATE TABLE only_in_wal(x); INSERT INTO only_in_wal VALUES ('fresh');");
     copy_file(g_tmp, "wal.db", g_evidence);
     copy_file(g_tmp, "wal.db-wal", g_evidence);
     sqlite3_close(db);
@@ -145,8 +148,8 @@ static char *snapshot(void)
                 h = (h ^ (uint8_t)d[k]) * 1099511628211ull;
             free(d);
         }
-        char *next = spy_xasprintf("%s%s %zu %llx\n", out, ents[i]->d_name, len,
-                                   (unsigned long long)h);
+        char *next =
+            spy_xasprintf("%s%s %zu %llx\n", out, ents[i]->d_name, len, (unsigned long long)h);
         free(out);
         out = next;
         free(p);
@@ -182,6 +185,15 @@ static void test_plain(void **st)
     free(p);
     assert_int_equal(spy_evdb_open_path(&db, "/nonexistent/x.db"), SPY_ENOTFOUND);
     assert_null(db);
+    /* An fd source (backup blobs opened with openat) owns its descriptor. */
+    p = ev("plain.db");
+    spy_evsrc fs;
+    assert_int_equal(spy_evsrc_from_fd(&fs, open(p, O_RDONLY | O_CLOEXEC)), SPY_OK);
+    assert_int_equal(spy_evdb_open(&db, "fd", &fs, NULL), SPY_OK);
+    assert_int_equal(count(db, "SELECT count(*) FROM t"), 2000);
+    spy_evdb_close(db);
+    assert_int_equal(spy_evsrc_from_fd(&fs, open(g_evidence, O_RDONLY | O_CLOEXEC)), SPY_EIO);
+    free(p);
 }
 
 static void test_wal(void **st)
@@ -225,11 +237,15 @@ static void test_nothing_written(void **st)
         assert_int_equal(spy_evdb_check(db, true, NULL, NULL), SPY_OK);
         assert_true(count(db, "SELECT count(*) FROM t") > 0);
         /* Attempts to write are refused and leave no trace. */
-        assert_int_not_equal(sqlite3_exec(db, "INSERT INTO t VALUES (99999,'x')", 0, 0, 0), SQLITE_OK);
-        assert_int_not_equal(sqlite3_exec(db, "PRAGMA query_only=0; DELETE FROM t", 0, 0, 0), SQLITE_OK);
-        assert_int_not_equal(sqlite3_exec(db, "PRAGMA journal_mode=DELETE; VACUUM", 0, 0, 0), SQLITE_OK);
+        assert_int_not_equal(sqlite3_exec(db, "INSERT INTO t VALUES (99999,'x')", 0, 0, 0),
+                             SQLITE_OK);
+        assert_int_not_equal(sqlite3_exec(db, "PRAGMA query_only=0; DELETE FROM t", 0, 0, 0),
+                             SQLITE_OK);
+        assert_int_not_equal(sqlite3_exec(db, "PRAGMA journal_mode=DELETE; VACUUM", 0, 0, 0),
+                             SQLITE_OK);
         assert_int_not_equal(sqlite3_exec(db, "ATTACH 'x.db' AS x", 0, 0, 0), SQLITE_OK);
-        assert_int_not_equal(sqlite3_exec(db, "SELECT load_extension('/nonexistent')", 0, 0, 0), SQLITE_OK);
+        assert_int_not_equal(sqlite3_exec(db, "SELECT load_extension('/nonexistent')", 0, 0, 0),
+                             SQLITE_OK);
         sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", 0, 0, 0);
         spy_evdb_close(db);
         free(p);
@@ -327,7 +343,8 @@ static void test_damaged(void **st)
     }
     sqlite3 *db = open_bytes("damaged", bad, n);
     spy_evscan sc;
-    assert_int_equal(spy_evscan_prepare(&sc, db, "SELECT a, b FROM t NOT INDEXED ORDER BY a"), SPY_OK);
+    assert_int_equal(spy_evscan_prepare(&sc, db, "SELECT a, b FROM t NOT INDEXED ORDER BY a"),
+                     SPY_OK);
     while (spy_evscan_step(&sc))
         ;
     assert_int_equal(sc.grade, SPY_EVSCAN_ROWS_SKIPPED);
@@ -579,14 +596,10 @@ static void test_threads(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain),
-        cmocka_unit_test(test_wal),
-        cmocka_unit_test(test_nothing_written),
-        cmocka_unit_test(test_not_databases),
-        cmocka_unit_test(test_damaged),
-        cmocka_unit_test(test_sources_agree),
-        cmocka_unit_test(test_hostile_schema),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_plain),           cmocka_unit_test(test_wal),
+        cmocka_unit_test(test_nothing_written), cmocka_unit_test(test_not_databases),
+        cmocka_unit_test(test_damaged),         cmocka_unit_test(test_sources_agree),
+        cmocka_unit_test(test_hostile_schema),  cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -106,6 +106,17 @@ static void test_default_collection_dropped_when_empty(void **state)
     spy_iocs *set = ft_set_from_patterns("Only", p, 1);
     assert_int_equal(spy_iocs_collection_count(set), 1);
     spy_iocs_free(set);
+    /* unowned indicators that load nothing leave no Default collection */
+    spy_iocs_new(&set);
+    spy_log_set_quiet(true);
+    ft_load_json(set,
+                 "{\"objects\":[{\"type\":\"indicator\",\"pattern\":\"[x:y != 'z']\"},"
+                 "{\"type\":\"indicator\",\"pattern\":\"[mutex:name = 'm']\"}]}",
+                 "d.json");
+    spy_log_set_quiet(false);
+    assert_int_equal(spy_iocs_collection_count(set), 0);
+    assert_int_equal(spy_iocs_file_count(set), 0);
+    spy_iocs_free(set);
 }
 
 static void test_dedup_per_collection(void **state)

@@ -32,20 +32,29 @@ static int decode(const char *archive, json_t **out, char **why)
     return err;
 }
 
-static const uint8_t ekey[44] = {3, 0, 0, 0, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8,
-                                 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
-                                 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36};
+static const uint8_t ekey[44] = {3,  0,  0,  0,  0xde, 0xad, 0xbe, 0xef, 1,  2,  3,  4,  5,  6,  7,
+                                 8,  9,  10, 11, 12,   13,   14,   15,   16, 17, 18, 19, 20, 21, 22,
+                                 23, 24, 25, 26, 27,   28,   29,   30,   31, 32, 33, 34, 35, 36};
 static const uint8_t digest[20] = {0xa9, 0x99, 0x3e, 0x36, 0x47, 0x06, 0x81, 0x6a, 0xba, 0x3e,
                                    0x25, 0x71, 0x78, 0x50, 0xc2, 0x6c, 0x9c, 0xd0, 0xd8, 0x9d};
 
 static bpw_mbfile sample(void)
 {
-    return (bpw_mbfile){.relative_path = "Library/SMS/sms.db", .size = 1228800,
-                        .mode = 0100644, .user_id = 501, .group_id = 501, .inode = 123456,
-                        .flags = 0, .protection_class = 3, .birth = 1609459200,
-                        .last_modified = 1612137600, .last_status_change = 1612137601,
-                        .encryption_key = ekey, .encryption_key_len = sizeof ekey,
-                        .digest = digest, .digest_len = sizeof digest};
+    return (bpw_mbfile){.relative_path = "Library/SMS/sms.db",
+                        .size = 1228800,
+                        .mode = 0100644,
+                        .user_id = 501,
+                        .group_id = 501,
+                        .inode = 123456,
+                        .flags = 0,
+                        .protection_class = 3,
+                        .birth = 1609459200,
+                        .last_modified = 1612137600,
+                        .last_status_change = 1612137601,
+                        .encryption_key = ekey,
+                        .encryption_key_len = sizeof ekey,
+                        .digest = digest,
+                        .digest_len = sizeof digest};
 }
 
 static void test_mbfile_fast(void **st)
@@ -80,7 +89,8 @@ static void test_mbfile_fast(void **st)
     free(b);
     /* A symlink with a non-ASCII path (UTF-16 in the plist). */
     m = (bpw_mbfile){.relative_path = "Media/DCIM/\xc3\xa9t\xc3\xa9/\xf0\x9f\x98\x80.jpg",
-                     .target = "/private/var/x", .mode = 0120755};
+                     .target = "/private/var/x",
+                     .mode = 0120755};
     bpw_mbfile_blob(&m, &b, &n);
     assert_int_equal(spy_nska_mbfile(b, n, &f, NULL), SPY_OK);
     assert_string_equal(f.relative_path, m.relative_path);
@@ -107,8 +117,8 @@ static void test_mbfile_generic(void **st)
                         "Library/SMS/sms.db");
     assert_int_equal(json_integer_value(json_object_get(root, "Mode")), 0100644);
     assert_int_equal(json_integer_value(json_object_get(root, "LastModified")), 1612137600);
-    const char *ek = json_string_value(json_object_get(json_object_get(root, "EncryptionKey"),
-                                                       "$data"));
+    const char *ek =
+        json_string_value(json_object_get(json_object_get(root, "EncryptionKey"), "$data"));
     assert_non_null(ek);
     assert_int_equal(strlen(ek), 60); /* base64 of 44 bytes */
     assert_int_equal(strncmp(ek, "AwAAAN6tvu8", 11), 0);
@@ -140,7 +150,8 @@ static void test_foundation_classes(void **st)
         "  {\"$classname\": \"NSArray\", \"$classes\": [\"NSArray\", \"NSObject\"]},"
         "  {\"Field\": {\"CF$UID\": 9}, \"Other\": 7, \"$class\": {\"CF$UID\": 17}},"
         "  {\"$classname\": \"NSDate\", \"$classes\": [\"NSDate\", \"NSObject\"]},"
-        "  {\"$classname\": \"NSMutableString\", \"$classes\": [\"NSMutableString\", \"NSString\", \"NSObject\"]},"
+        "  {\"$classname\": \"NSMutableString\", \"$classes\": [\"NSMutableString\", \"NSString\", "
+        "\"NSObject\"]},"
         "  {\"$classname\": \"NSData\", \"$classes\": [\"NSData\", \"NSObject\"]},"
         "  {\"$classname\": \"MyThing\", \"$classes\": [\"MyThing\", \"NSObject\"]}"
         " ]}";
@@ -162,14 +173,14 @@ static void test_cycles_and_errors(void **st)
     json_t *out = NULL;
     char *why = NULL;
     /* An array containing itself, and two objects pointing at each other. */
-    const char *cyc =
-        "{\"$archiver\": \"NSKeyedArchiver\", \"$top\": {\"a\": {\"CF$UID\": 1}, \"b\": {\"CF$UID\": 3}},"
-        " \"$objects\": [\"$null\","
-        "  {\"NS.objects\": [{\"CF$UID\": 1}], \"$class\": {\"CF$UID\": 2}},"
-        "  {\"$classname\": \"NSArray\", \"$classes\": [\"NSArray\", \"NSObject\"]},"
-        "  {\"peer\": {\"CF$UID\": 4}, \"$class\": {\"CF$UID\": 5}},"
-        "  {\"peer\": {\"CF$UID\": 3}, \"$class\": {\"CF$UID\": 5}},"
-        "  {\"$classname\": \"Node\"}]}";
+    const char *cyc = "{\"$archiver\": \"NSKeyedArchiver\", \"$top\": {\"a\": {\"CF$UID\": 1}, "
+                      "\"b\": {\"CF$UID\": 3}},"
+                      " \"$objects\": [\"$null\","
+                      "  {\"NS.objects\": [{\"CF$UID\": 1}], \"$class\": {\"CF$UID\": 2}},"
+                      "  {\"$classname\": \"NSArray\", \"$classes\": [\"NSArray\", \"NSObject\"]},"
+                      "  {\"peer\": {\"CF$UID\": 4}, \"$class\": {\"CF$UID\": 5}},"
+                      "  {\"peer\": {\"CF$UID\": 3}, \"$class\": {\"CF$UID\": 5}},"
+                      "  {\"$classname\": \"Node\"}]}";
     assert_int_equal(decode(cyc, &out, &why), SPY_OK);
     json_t *want = load("{\"a\": [{\"$ref\": 1}], \"b\": {\"peer\": {\"peer\": {\"$ref\": 3},"
                         " \"$class\": \"Node\"}, \"$class\": \"Node\"}}");
@@ -178,13 +189,17 @@ static void test_cycles_and_errors(void **st)
     json_decref(want);
     json_decref(out);
     /* UID out of range. */
-    assert_int_equal(decode("{\"$archiver\": \"NSKeyedArchiver\", \"$top\": {\"r\": {\"CF$UID\": 9}},"
-                            " \"$objects\": [\"$null\"]}", &out, &why), SPY_EFORMAT);
+    assert_int_equal(
+        decode("{\"$archiver\": \"NSKeyedArchiver\", \"$top\": {\"r\": {\"CF$UID\": 9}},"
+               " \"$objects\": [\"$null\"]}",
+               &out, &why),
+        SPY_EFORMAT);
     assert_non_null(strstr(why, "UID 9 out of range"));
     free(why);
     /* Not an archive. */
-    assert_int_equal(decode("{\"$archiver\": \"Other\", \"$top\": {}, \"$objects\": []}", &out,
-                            &why), SPY_EFORMAT);
+    assert_int_equal(
+        decode("{\"$archiver\": \"Other\", \"$top\": {}, \"$objects\": []}", &out, &why),
+        SPY_EFORMAT);
     free(why);
     assert_int_equal(decode("[1, 2]", &out, &why), SPY_EFORMAT);
     free(why);
@@ -193,8 +208,8 @@ static void test_cycles_and_errors(void **st)
     json_array_append_new(objs, json_string("$null"));
     for (int i = 1; i <= 200; i++)
         json_array_append_new(objs, json_pack("{s:{s:i}}", "next", "CF$UID", i < 200 ? i + 1 : 0));
-    json_t *a = json_pack("{s:s,s:{s:{s:i}},s:o}", "$archiver", "NSKeyedArchiver", "$top",
-                          "root", "CF$UID", 1, "$objects", objs);
+    json_t *a = json_pack("{s:s,s:{s:{s:i}},s:o}", "$archiver", "NSKeyedArchiver", "$top", "root",
+                          "CF$UID", 1, "$objects", objs);
     uint8_t *b;
     size_t n;
     bpw_write(a, NULL, &b, &n);
@@ -240,7 +255,8 @@ static void test_mbfile_variants(void **st)
     /* Hostile: root UID out of range, field UID out of range, no $objects. */
     const char *bad[] = {
         "{\"$top\": {\"root\": {\"CF$UID\": 7}}, \"$objects\": [\"$null\", {}]}",
-        "{\"$top\": {\"root\": {\"CF$UID\": 1}}, \"$objects\": [\"$null\", {\"Size\": {\"CF$UID\": 99}}]}",
+        "{\"$top\": {\"root\": {\"CF$UID\": 1}}, \"$objects\": [\"$null\", {\"Size\": {\"CF$UID\": "
+        "99}}]}",
         "{\"$top\": {\"root\": {\"CF$UID\": 1}}, \"$objects\": {\"x\": 1}}",
         "{\"$top\": {\"root\": {\"CF$UID\": 1}}, \"$objects\": [\"$null\", 5]}",
         "[1]",
@@ -279,7 +295,8 @@ static void test_fast_matches_generic(void **st)
         assert_int_equal(spy_nska_mbfile(b, n, &f, NULL), SPY_OK);
         assert_int_equal(spy_nska_decode_bytes(b, n, &g, NULL), SPY_OK);
         json_t *root = json_object_get(g, "root");
-        assert_string_equal(f.relative_path, json_string_value(json_object_get(root, "RelativePath")));
+        assert_string_equal(f.relative_path,
+                            json_string_value(json_object_get(root, "RelativePath")));
         assert_int_equal(f.size, json_integer_value(json_object_get(root, "Size")));
         assert_int_equal(f.inode, json_integer_value(json_object_get(root, "InodeNumber")));
         assert_int_equal(f.encryption_key != NULL, json_object_get(root, "EncryptionKey") != NULL);
@@ -298,12 +315,9 @@ static void test_fast_matches_generic(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mbfile_fast),
-        cmocka_unit_test(test_mbfile_generic),
-        cmocka_unit_test(test_foundation_classes),
-        cmocka_unit_test(test_cycles_and_errors),
-        cmocka_unit_test(test_mbfile_variants),
-        cmocka_unit_test(test_fast_matches_generic),
+        cmocka_unit_test(test_mbfile_fast),        cmocka_unit_test(test_mbfile_generic),
+        cmocka_unit_test(test_foundation_classes), cmocka_unit_test(test_cycles_and_errors),
+        cmocka_unit_test(test_mbfile_variants),    cmocka_unit_test(test_fast_matches_generic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
