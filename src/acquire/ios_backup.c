@@ -232,7 +232,14 @@ const char *spy_ios_backup_dir(const spy_acq *a) { return ((struct ios_backup *)
 const json_t *spy_ios_backup_info_plist(const spy_acq *a) { return ((struct ios_backup *)a->impl)->info_plist; }
 const json_t *spy_ios_backup_manifest_plist(const spy_acq *a) { return ((struct ios_backup *)a->impl)->manifest_plist; }
 const json_t *spy_ios_backup_status_plist(const spy_acq *a) { return ((struct ios_backup *)a->impl)->status_plist; }
-sqlite3 *spy_ios_backup_manifest_db(const spy_acq *a) { return ((struct ios_backup *)a->impl)->manifest; }
+int spy_ios_backup_open_manifest(const spy_acq *a, sqlite3 **db)
+{
+    const struct ios_backup *b = a->impl;
+    char *path = spy_xasprintf("%s/Manifest.db", b->dir);
+    int err = spy_evdb_open_path(db, path);
+    free(path);
+    return err;
+}
 
 void spy_ios_backup_free_impl(void *impl)
 {

@@ -20,9 +20,9 @@ const char *spy_ios_backup_dir(const spy_acq *a);
 const json_t *spy_ios_backup_info_plist(const spy_acq *a);
 const json_t *spy_ios_backup_manifest_plist(const spy_acq *a);
 const json_t *spy_ios_backup_status_plist(const spy_acq *a);
-/* Manifest.db, opened through the evidence VFS (borrowed; one thread at a
- * time: the Manifest module). */
-sqlite3 *spy_ios_backup_manifest_db(const spy_acq *a);
+/* A new connection to Manifest.db through the evidence VFS, for a module
+ * that scans it whole (the Manifest module); close with spy_evdb_close(). */
+int spy_ios_backup_open_manifest(const spy_acq *a, sqlite3 **db);
 
 /* true for 40 lowercase hex characters: the only fileIDs turned into paths. */
 bool spy_ios_file_id_valid(const char *id);

@@ -1,13 +1,10 @@
 /* spyscan android <command>: MVT's mvt-android commands (spec/outputs.md §2.1). */
 #include "cli/cli.h"
 
+#include "acquire/commands.h"
+
 #include <stdio.h>
 
-static const spy_check_cmd android_check_iocs = {
-    .platform = "android", .command = "check-iocs", .what = "saved results",
-    .acq_kinds = SPY_ACQ_ANDROID_BUGREPORT | SPY_ACQ_ANDROIDQF | SPY_ACQ_ANDROID_BACKUP |
-                 SPY_ACQ_ANDROID_INTRUSION_LOGS,
-    .android_timeline = true, .saved_results = true};
 
 static int check_adb_removed(int argc, char **argv, const spy_cli_cmd *self)
 {
@@ -30,7 +27,7 @@ static const spy_cli_cmd android_cmds[] = {
     {"check-intrusion-logs", "Check Android intrusion logs (folder or ZIP)", spy_cli_not_yet, NULL,
      SPY_OPT_OUTPUT | SPY_OPT_MODULE | SPY_OPT_TIMEZONE, "LOGS_PATH"},
     {"check-iocs", "Re-check saved results with the loaded indicators", spy_cli_check_main,
-     &android_check_iocs,
+     &spy_cmd_android_check_iocs,
      SPY_OPT_OUTPUT | SPY_OPT_MODULE, "FOLDER"},
     {"download-iocs", "Download the public indicator files", spy_cli_download_main, NULL, 0, ""},
     {"check-adb", "Removed: use check-androidqf", check_adb_removed, NULL, 0, ""},

@@ -1,9 +1,7 @@
 /* spyscan ios <command>: MVT's mvt-ios commands (spec/outputs.md §2.2). */
 #include "cli/cli.h"
 
-static const spy_check_cmd ios_check_iocs = {
-    .platform = "ios", .command = "check-iocs", .what = "saved results",
-    .acq_kinds = SPY_ACQ_IOS_ANY, .saved_results = true};
+#include "acquire/commands.h"
 
 static const spy_cli_cmd ios_cmds[] = {
     {"check-backup", "Check an iTunes/Finder backup (plain or encrypted)", spy_cli_not_yet, NULL,
@@ -14,7 +12,7 @@ static const spy_cli_cmd ios_cmds[] = {
     {"check-sysdiagnose", "Check a sysdiagnose archive", spy_cli_not_yet, NULL,
      SPY_OPT_OUTPUT | SPY_OPT_MODULE | SPY_OPT_HASHES, "SYSDIAGNOSE_PATH"},
     {"check-iocs", "Re-check saved results with the loaded indicators", spy_cli_check_main,
-     &ios_check_iocs,
+     &spy_cmd_ios_check_iocs,
      SPY_OPT_OUTPUT | SPY_OPT_MODULE, "FOLDER"},
     {"decrypt-backup", "Write a decrypted copy of an encrypted backup", spy_cli_not_yet, NULL, 0,
      "BACKUP_PATH"},
