@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -150,8 +152,13 @@ static char **list_dir(const char *dir, size_t *count)
     return names;
 }
 
-static void walk(spy_iocs *set, const char *dir, spy_iocs_name_filter want, bool recursive,
-                 unsigned depth)
+typedef struct pathlist {
+    char **v;
+    size_t n, cap;
+} pathlist;
+
+static void collect(pathlist *out, const char *dir, spy_iocs_name_filter want, bool recursive,
+                    unsigned depth)
 {
     if (depth > SPY_MAX_IOC_DIR_DEPTH) {
         spy_warn(SPY_IOCS_LOGGER, "%s: indicator folders nested too deep (limit %u), skipped",
@@ -163,16 +170,111 @@ static void walk(spy_iocs *set, const char *dir, spy_iocs_name_filter want, bool
     for (size_t i = 0; i < n; i++) {
         char *p = spy_xasprintf("%s/%s", dir, names[i]);
         struct stat st;
-        if (stat(p, &st) == 0) {
-            if (S_ISDIR(st.st_mode) && recursive)
-                walk(set, p, want, recursive, depth + 1);
-            else if (S_ISREG(st.st_mode) && want(names[i]))
-                (void)spy_iocs_load_stix2_file(set, p); /* failures logged */
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode) && recursive) {
+            collect(out, p, want, recursive, depth + 1);
+        } else if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && want(names[i]) &&
+                   out->n < SPY_MAX_IOC_FILES) {
+            if (out->n == out->cap) {
+                out->cap = out->cap ? out->cap * 2 : 16;
+                out->v = spy_xreallocarray(out->v, out->cap, sizeof *out->v);
+            }
+            out->v[out->n++] = p;
+            p = NULL;
         }
         free(p);
         free(names[i]);
     }
     free(names);
+}
+
+/* One file read and parsed on a worker thread: JSON parsing is most of
+ * the load time, and files are independent until they are applied. */
+typedef struct parsed {
+    const char *path;
+    unsigned char *data;
+    size_t len;
+    int rc;
+    json_t *root;
+    char *why;
+} parsed;
+
+typedef struct parse_pool {
+    parsed *files;
+    size_t n;
+    atomic_size_t next;
+} parse_pool;
+
+static int read_quiet(const char *path, unsigned char **data, size_t *len, char **why)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int rc = SPY_EIO;
+    *data = NULL;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        *why = spy_xstrdup("cannot read indicator file");
+    } else if ((unsigned long long)st.st_size > SPY_MAX_IOC_FILE_BYTES) {
+        *why = spy_xasprintf("indicator file too large (%lld bytes, limit %u)",
+                             (long long)st.st_size, SPY_MAX_IOC_FILE_BYTES);
+        rc = SPY_ELIMIT;
+    } else {
+        *len = (size_t)st.st_size;
+        *data = spy_xmalloc(*len + 1);
+        rc = read_all(fd, *data, *len);
+        if (rc != SPY_OK)
+            *why = spy_xstrdup("cannot read indicator file");
+    }
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+static void *parse_worker(void *arg)
+{
+    parse_pool *pp = arg;
+    for (size_t i; (i = atomic_fetch_add(&pp->next, 1)) < pp->n;) {
+        parsed *f = &pp->files[i];
+        f->rc = read_quiet(f->path, &f->data, &f->len, &f->why);
+        if (f->rc == SPY_OK)
+            f->rc = spy_iocs_parse_stix2(f->data, f->len, &f->root, &f->why);
+    }
+    return NULL;
+}
+
+static void parse_all(parse_pool *pp)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cpus > 1 ? (size_t)cpus : 1;
+    if (nt > 4)
+        nt = 4;
+    if (nt > pp->n)
+        nt = pp->n;
+    pthread_t tids[4];
+    size_t started = 0;
+    while (started + 1 < nt && pthread_create(&tids[started], NULL, parse_worker, pp) == 0)
+        started++;
+    parse_worker(pp); /* this thread works too */
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+}
+
+/* Applies the parsed files in path order, so collections, attribution and
+ * messages are the same as a one-by-one load. */
+static void apply_all(spy_iocs *set, parsed *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        parsed *f = &files[i];
+        if (set->files_read >= SPY_MAX_IOC_FILES)
+            break;
+        set->files_read++;
+        spy_debug(SPY_IOCS_LOGGER, "Parsing STIX2 indicators file at path '%s'", f->path);
+        if (f->rc != SPY_OK) {
+            spy_log((spy_log_level)set->fail_level, SPY_IOCS_LOGGER, "%s: %s", f->path, f->why);
+            continue;
+        }
+        size_t before = set->ncolls;
+        if (spy_iocs_apply_stix2(set, f->path, f->root) == SPY_OK && set->ncolls > before)
+            spy_iocs_add_file(set, f->path, f->data, f->len);
+    }
 }
 
 void spy_iocs_load_tree(spy_iocs *set, const char *dir, spy_iocs_name_filter want,
@@ -182,7 +284,21 @@ void spy_iocs_load_tree(spy_iocs *set, const char *dir, spy_iocs_name_filter wan
      * the folder as a whole was usable. */
     int saved = set->fail_level;
     set->fail_level = SPY_LOG_WARNING;
-    walk(set, dir, want, recursive, 0);
+    pathlist paths = {0};
+    collect(&paths, dir, want, recursive, 0);
+    parse_pool pp = {.files = spy_xcalloc(paths.n ? paths.n : 1, sizeof(parsed)), .n = paths.n};
+    for (size_t i = 0; i < paths.n; i++)
+        pp.files[i].path = paths.v[i];
+    parse_all(&pp);
+    apply_all(set, pp.files, pp.n);
+    for (size_t i = 0; i < paths.n; i++) {
+        json_decref(pp.files[i].root);
+        free(pp.files[i].data);
+        free(pp.files[i].why);
+        free(paths.v[i]);
+    }
+    free(pp.files);
+    free(paths.v);
     set->fail_level = saved;
 }
 

@@ -6,6 +6,7 @@
 #include "core/iocs.h"
 #include "core/strmap.h"
 
+#include <jansson.h>
 #include <stdint.h>
 
 #define SPY_IOCS_LOGGER "spyscan.iocs"
@@ -157,6 +158,10 @@ const char *spy_iocs_basename(const char *path);
 
 /* The STIX2 loader proper, from bytes (fuzz target entry point). name is
  * used in messages and as the collections' file path. */
+/* Parsing a bundle, split so that files can be parsed on several threads
+ * (no logging, no access to the set) and applied in order on one. */
+int spy_iocs_parse_stix2(const unsigned char *data, size_t len, json_t **root, char **why);
+int spy_iocs_apply_stix2(spy_iocs *set, const char *name, json_t *root);
 int spy_iocs_load_stix2_buffer(spy_iocs *set, const char *name, const unsigned char *data,
                                size_t len);
 

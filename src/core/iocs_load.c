@@ -293,44 +293,61 @@ static bool blank(const unsigned char *d, size_t len)
     return true;
 }
 
-int spy_iocs_load_stix2_buffer(spy_iocs *set, const char *name, const unsigned char *data,
-                               size_t len)
+int spy_iocs_parse_stix2(const unsigned char *data, size_t len, json_t **root, char **why)
 {
-    spy_log_level lvl = (spy_log_level)set->fail_level;
-    if (set->finalized)
-        return SPY_EINTERNAL;
+    *root = NULL;
+    *why = NULL;
     if (len > SPY_MAX_IOC_FILE_BYTES) {
-        spy_log(lvl, SPY_IOCS_LOGGER, "%s: indicator file too large", name);
+        *why = spy_xstrdup("indicator file too large");
         return SPY_ELIMIT;
     }
     if (blank(data, len)) {
-        spy_log(lvl, SPY_IOCS_LOGGER, "%s: empty indicator file", name);
+        *why = spy_xstrdup("empty indicator file");
         return SPY_EFORMAT;
     }
     if (!depth_ok(data, len)) {
-        spy_log(lvl, SPY_IOCS_LOGGER, "%s: JSON nested deeper than %u levels", name,
-                SPY_MAX_JSON_DEPTH);
+        *why = spy_xasprintf("JSON nested deeper than %u levels", SPY_MAX_JSON_DEPTH);
         return SPY_ELIMIT;
     }
     json_error_t err;
-    json_t *root = json_loadb((const char *)data, len, 0, &err);
-    if (!root) {
-        spy_log(lvl, SPY_IOCS_LOGGER,
-                "%s: not a STIX2 bundle: invalid JSON at line %d, column %d: %s", name,
-                err.line, err.column, err.text);
+    json_t *j = json_loadb((const char *)data, len, 0, &err);
+    if (!j) {
+        *why = spy_xasprintf("not a STIX2 bundle: invalid JSON at line %d, column %d: %s", err.line,
+                             err.column, err.text);
         return SPY_EFORMAT;
     }
-    json_t *objects = json_object_get(root, "objects");
-    int rc;
-    if (!json_is_object(root)) {
-        spy_log(lvl, SPY_IOCS_LOGGER, "%s: not a STIX2 bundle: the JSON is not an object", name);
-        rc = SPY_EFORMAT;
-    } else if (!json_is_array(objects)) {
-        spy_log(lvl, SPY_IOCS_LOGGER, "%s: not a STIX2 bundle: no \"objects\" array", name);
-        rc = SPY_EFORMAT;
+    if (!json_is_object(j)) {
+        *why = spy_xstrdup("not a STIX2 bundle: the JSON is not an object");
+    } else if (!json_is_array(json_object_get(j, "objects"))) {
+        *why = spy_xstrdup("not a STIX2 bundle: no \"objects\" array");
     } else {
-        rc = load_objects(set, name, objects);
+        *root = j;
+        return SPY_OK;
     }
+    json_decref(j);
+    return SPY_EFORMAT;
+}
+
+int spy_iocs_apply_stix2(spy_iocs *set, const char *name, json_t *root)
+{
+    if (set->finalized)
+        return SPY_EINTERNAL;
+    return load_objects(set, name, json_object_get(root, "objects"));
+}
+
+int spy_iocs_load_stix2_buffer(spy_iocs *set, const char *name, const unsigned char *data,
+                               size_t len)
+{
+    if (set->finalized)
+        return SPY_EINTERNAL;
+    json_t *root = NULL;
+    char *why = NULL;
+    int rc = spy_iocs_parse_stix2(data, len, &root, &why);
+    if (rc != SPY_OK)
+        spy_log((spy_log_level)set->fail_level, SPY_IOCS_LOGGER, "%s: %s", name, why);
+    else
+        rc = spy_iocs_apply_stix2(set, name, root);
     json_decref(root);
+    free(why);
     return rc;
 }
