@@ -6,6 +6,7 @@
 #include "core/mem.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <openssl/evp.h>
 #include <plist/plist.h>
 #include <string.h>
@@ -33,6 +34,27 @@ static unsigned xml_depth(const char *s, size_t len)
             max = depth;
     }
     return max;
+}
+
+/* libplist 2.2 asserts (aborts) on strings holding NUL characters; XML
+ * forbids them anyway, as raw bytes or as a character reference. */
+static bool xml_has_nul(const char *s, size_t len)
+{
+    if (memchr(s, '\0', len))
+        return true;
+    for (const char *p = s; (p = memchr(p, '&', len - (size_t)(p - s))) != NULL; p++) {
+        size_t left = len - (size_t)(p - s);
+        if (left < 4 || p[1] != '#')
+            continue;
+        size_t i = 2;
+        bool hex = p[2] == 'x' || p[2] == 'X';
+        i += hex;
+        while (i < left && p[i] == '0')
+            i++;
+        if (i < left && p[i] == ';' && i > 2u + hex)
+            return true;
+    }
+    return false;
 }
 
 static json_t *b64(const char *data, uint64_t len)
@@ -93,13 +115,10 @@ static json_t *convert(plist_t node, unsigned depth)
         plist_get_real_val(node, &r);
         return real_json(r);
     }
-    case PLIST_STRING:
-    case PLIST_KEY: {
-        char *s = NULL;
-        plist_get_string_val(node, &s);
-        json_t *j = s ? json_stringn_nocheck(s, strlen(s)) : json_string("");
-        free(s);
-        return j;
+    case PLIST_STRING: {
+        uint64_t n = 0;
+        const char *s = plist_get_string_ptr(node, &n);
+        return s ? json_stringn_nocheck(s, (size_t)n) : json_string("");
     }
     case PLIST_DATE: {
         int32_t sec = 0, usec = 0;
@@ -107,12 +126,9 @@ static json_t *convert(plist_t node, unsigned depth)
         return json_pack("{s:f}", "$date", (double)sec + (double)usec / 1e6);
     }
     case PLIST_DATA: {
-        char *d = NULL;
         uint64_t n = 0;
-        plist_get_data_val(node, &d, &n);
-        json_t *j = b64(d ? d : "", d ? n : 0);
-        free(d);
-        return j;
+        const char *d = plist_get_data_ptr(node, &n);
+        return b64(d ? d : "", d ? n : 0);
     }
     case PLIST_UID: {
         uint64_t u = 0;
@@ -146,6 +162,11 @@ static int parse_xml(const char *buf, size_t len, json_t **out, char **why)
         if (why)
             *why = spy_xasprintf("XML plist nested deeper than %u levels", SPY_BPLIST_MAX_DEPTH);
         return SPY_ELIMIT;
+    }
+    if (xml_has_nul(buf, len)) {
+        if (why)
+            *why = spy_xstrdup("XML plist holds a NUL character");
+        return SPY_EFORMAT;
     }
     plist_t root = NULL;
     plist_from_xml(buf, (uint32_t)len, &root);
