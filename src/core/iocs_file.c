@@ -187,8 +187,10 @@ static void collect(pathlist *out, const char *dir, spy_iocs_name_filter want, b
     free(names);
 }
 
-/* One file read and parsed on a worker thread: JSON parsing is most of
- * the load time, and files are independent until they are applied. */
+/* Parsing runs on worker threads: JSON parsing is most of the load time.
+ * Files are independent until applied; a large bundle is further cut into
+ * runs of its "objects" elements (iocs_split.c) so that it does not keep
+ * one core busy while the other waits. */
 typedef struct parsed {
     const char *path;
     unsigned char *data;
@@ -196,13 +198,26 @@ typedef struct parsed {
     int rc;
     json_t *root;
     char *why;
+    spy_stix_range *elems; /* split bundles: element ranges ... */
+    json_t **values;       /* ... and their parsed values */
+    size_t nelems;
+    atomic_bool split_failed;
 } parsed;
+
+typedef struct unit {
+    size_t file, first, count; /* count 0: the whole file */
+} unit;
 
 typedef struct parse_pool {
     parsed *files;
-    size_t n;
+    unit *units;
+    size_t nunits;
     atomic_size_t next;
 } parse_pool;
+
+/* Bundles above this size are parsed in runs of ELEMS_PER_UNIT elements. */
+#define SPLIT_BYTES (256u * 1024u)
+#define ELEMS_PER_UNIT 512u
 
 static int read_quiet(const char *path, unsigned char **data, size_t *len, char **why)
 {
@@ -228,26 +243,95 @@ static int read_quiet(const char *path, unsigned char **data, size_t *len, char 
     return rc;
 }
 
+static void run_unit(parse_pool *pp, const unit *u)
+{
+    parsed *f = &pp->files[u->file];
+    if (u->count == 0) {
+        f->rc = spy_iocs_parse_stix2(f->data, f->len, &f->root, &f->why);
+        return;
+    }
+    for (size_t k = u->first; k < u->first + u->count && !atomic_load(&f->split_failed); k++) {
+        json_error_t err;
+        f->values[k] = json_loadb((const char *)f->data + f->elems[k].start, f->elems[k].len, 0, &err);
+        if (!f->values[k])
+            atomic_store(&f->split_failed, true);
+    }
+}
+
 static void *parse_worker(void *arg)
 {
     parse_pool *pp = arg;
-    for (size_t i; (i = atomic_fetch_add(&pp->next, 1)) < pp->n;) {
-        parsed *f = &pp->files[i];
-        f->rc = read_quiet(f->path, &f->data, &f->len, &f->why);
-        if (f->rc == SPY_OK)
-            f->rc = spy_iocs_parse_stix2(f->data, f->len, &f->root, &f->why);
-    }
+    for (size_t i; (i = atomic_fetch_add(&pp->next, 1)) < pp->nunits;)
+        run_unit(pp, &pp->units[i]);
     return NULL;
 }
 
-static void parse_all(parse_pool *pp)
+static void add_unit(parse_pool *pp, size_t *cap, unit u)
 {
+    if (pp->nunits == *cap) {
+        *cap = *cap ? *cap * 2 : 32;
+        pp->units = spy_xreallocarray(pp->units, *cap, sizeof *pp->units);
+    }
+    pp->units[pp->nunits++] = u;
+}
+
+/* Reads every file and cuts the work into units (on this thread: cheap). */
+static void plan_units(parse_pool *pp, size_t nfiles)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        parsed *f = &pp->files[i];
+        f->rc = read_quiet(f->path, &f->data, &f->len, &f->why);
+        if (f->rc != SPY_OK)
+            continue;
+        if (f->len < SPLIT_BYTES || spy_iocs_precheck_stix2(f->data, f->len, &f->why) != SPY_OK ||
+            !spy_stix_split_objects(f->data, f->len, &f->elems, &f->nelems)) {
+            free(f->why);
+            f->why = NULL;
+            add_unit(pp, &cap, (unit){i, 0, 0});
+            continue;
+        }
+        f->values = spy_xcalloc(f->nelems ? f->nelems : 1, sizeof *f->values);
+        for (size_t k = 0; k < f->nelems; k += ELEMS_PER_UNIT)
+            add_unit(pp, &cap, (unit){i, k, f->nelems - k < ELEMS_PER_UNIT ? f->nelems - k : ELEMS_PER_UNIT});
+        if (f->nelems == 0)
+            add_unit(pp, &cap, (unit){i, 0, 0});
+    }
+}
+
+/* A split bundle becomes {"objects": [...]}, the only key the loader reads;
+ * if any element failed, the whole text is parsed for the real error. */
+static void assemble(parsed *f)
+{
+    if (!f->values)
+        return;
+    if (atomic_load(&f->split_failed)) {
+        f->rc = spy_iocs_parse_stix2(f->data, f->len, &f->root, &f->why);
+    } else if (!f->root) {
+        json_t *arr = json_array();
+        for (size_t k = 0; k < f->nelems; k++) {
+            json_array_append_new(arr, f->values[k]);
+            f->values[k] = NULL;
+        }
+        f->root = json_object();
+        json_object_set_new(f->root, "objects", arr);
+        f->rc = SPY_OK;
+    }
+    for (size_t k = 0; k < f->nelems; k++)
+        json_decref(f->values[k]);
+    free(f->values);
+    f->values = NULL;
+}
+
+static void parse_all(parse_pool *pp, size_t nfiles)
+{
+    plan_units(pp, nfiles);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     size_t nt = cpus > 1 ? (size_t)cpus : 1;
     if (nt > 4)
         nt = 4;
-    if (nt > pp->n)
-        nt = pp->n;
+    if (nt > pp->nunits)
+        nt = pp->nunits;
     pthread_t tids[4];
     size_t started = 0;
     while (started + 1 < nt && pthread_create(&tids[started], NULL, parse_worker, pp) == 0)
@@ -255,6 +339,8 @@ static void parse_all(parse_pool *pp)
     parse_worker(pp); /* this thread works too */
     for (size_t t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
+    for (size_t i = 0; i < nfiles; i++)
+        assemble(&pp->files[i]);
 }
 
 /* Applies the parsed files in path order, so collections, attribution and
@@ -286,18 +372,20 @@ void spy_iocs_load_tree(spy_iocs *set, const char *dir, spy_iocs_name_filter wan
     set->fail_level = SPY_LOG_WARNING;
     pathlist paths = {0};
     collect(&paths, dir, want, recursive, 0);
-    parse_pool pp = {.files = spy_xcalloc(paths.n ? paths.n : 1, sizeof(parsed)), .n = paths.n};
+    parse_pool pp = {.files = spy_xcalloc(paths.n ? paths.n : 1, sizeof(parsed))};
     for (size_t i = 0; i < paths.n; i++)
         pp.files[i].path = paths.v[i];
-    parse_all(&pp);
-    apply_all(set, pp.files, pp.n);
+    parse_all(&pp, paths.n);
+    apply_all(set, pp.files, paths.n);
     for (size_t i = 0; i < paths.n; i++) {
         json_decref(pp.files[i].root);
         free(pp.files[i].data);
         free(pp.files[i].why);
+        free(pp.files[i].elems);
         free(paths.v[i]);
     }
     free(pp.files);
+    free(pp.units);
     free(paths.v);
     set->fail_level = saved;
 }

@@ -161,6 +161,14 @@ const char *spy_iocs_basename(const char *path);
 /* Parsing a bundle, split so that files can be parsed on several threads
  * (no logging, no access to the set) and applied in order on one. */
 int spy_iocs_parse_stix2(const unsigned char *data, size_t len, json_t **root, char **why);
+/* The checks spy_iocs_parse_stix2 makes before parsing (size, blank, depth). */
+int spy_iocs_precheck_stix2(const unsigned char *data, size_t len, char **why);
+/* Byte ranges of the elements of the top-level "objects" array (iocs_split.c);
+ * false when the text is not shaped so (then parse it whole). */
+typedef struct spy_stix_range {
+    size_t start, len;
+} spy_stix_range;
+bool spy_stix_split_objects(const unsigned char *d, size_t len, spy_stix_range **out, size_t *n);
 int spy_iocs_apply_stix2(spy_iocs *set, const char *name, json_t *root);
 int spy_iocs_load_stix2_buffer(spy_iocs *set, const char *name, const unsigned char *data,
                                size_t len);

@@ -293,9 +293,8 @@ static bool blank(const unsigned char *d, size_t len)
     return true;
 }
 
-int spy_iocs_parse_stix2(const unsigned char *data, size_t len, json_t **root, char **why)
+int spy_iocs_precheck_stix2(const unsigned char *data, size_t len, char **why)
 {
-    *root = NULL;
     *why = NULL;
     if (len > SPY_MAX_IOC_FILE_BYTES) {
         *why = spy_xstrdup("indicator file too large");
@@ -309,6 +308,15 @@ int spy_iocs_parse_stix2(const unsigned char *data, size_t len, json_t **root, c
         *why = spy_xasprintf("JSON nested deeper than %u levels", SPY_MAX_JSON_DEPTH);
         return SPY_ELIMIT;
     }
+    return SPY_OK;
+}
+
+int spy_iocs_parse_stix2(const unsigned char *data, size_t len, json_t **root, char **why)
+{
+    *root = NULL;
+    int rc = spy_iocs_precheck_stix2(data, len, why);
+    if (rc != SPY_OK)
+        return rc;
     json_error_t err;
     json_t *j = json_loadb((const char *)data, len, 0, &err);
     if (!j) {
