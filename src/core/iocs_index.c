@@ -6,7 +6,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 
-#include <libpsl.h>
+#include "core/psl.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,18 +190,6 @@ static void profile_budget(spy_iocs *set)
     set->idx.profile_linear = total > PROFILE_SUBSTRING_BUDGET;
 }
 
-static void load_psl(ioc_index *ix)
-{
-    psl_ctx_t *p = psl_latest(NULL);
-    if (p) {
-        ix->psl = p;
-        ix->psl_owned = true;
-    } else {
-        ix->psl = psl_builtin();
-        spy_debug(SPY_IOCS_LOGGER, "Using libpsl's built-in public suffix list");
-    }
-}
-
 void spy_iocs_index_build(spy_iocs *set)
 {
     ioc_index *ix = &set->idx;
@@ -230,7 +218,7 @@ void spy_iocs_index_build(spy_iocs *set)
     }
     free(order);
     if (ix->maps[IDX_DOMAIN])
-        load_psl(ix);
+        ix->psl = spy_psl();
 }
 
 void spy_iocs_index_free(ioc_index *ix)
@@ -241,8 +229,6 @@ void spy_iocs_index_free(ioc_index *ix)
     free(ix->trefs);
     free(ix->path_lens);
     free(ix->profiles);
-    if (ix->psl_owned)
-        psl_free((psl_ctx_t *)ix->psl);
     memset(ix, 0, sizeof *ix);
 }
 

@@ -105,7 +105,6 @@ typedef struct ioc_index {
     size_t nprofiles;
     bool profile_linear;
     const void *psl; /* psl_ctx_t */
-    bool psl_owned;
 } ioc_index;
 
 typedef struct ioc_vec {
