@@ -46,6 +46,13 @@ int spy_emit(spy_mod_ctx *ctx, json_t *record);
  * returns true. event_time may be NULL; event NULL means "the record". */
 bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value,
                    const char *event_time, const json_t *event);
+/* The same at another level (a few MVT checks report matches as HIGH). */
+bool spy_check_ioc_level(spy_mod_ctx *ctx, spy_level level, spy_check_kind kind, const char *value,
+                         const char *event_time, const json_t *event);
+/* A match the module found itself (e.g. on one piece of a value it split),
+ * raised with the match's message and matched_indicator. */
+void spy_alert_match(spy_mod_ctx *ctx, spy_level level, const char *event_time,
+                     const json_t *event, const spy_ioc_match *m);
 /* A heuristic alert with its own message (matched_indicator null). */
 void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time, const json_t *event,
                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));

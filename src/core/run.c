@@ -78,17 +78,29 @@ static void raise_alert(spy_mod_ctx *ctx, spy_level level, const char *event_tim
     spy_log_alert(level, ctx->logger, message);
 }
 
-bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value,
-                   const char *event_time, const json_t *event)
+bool spy_check_ioc_level(spy_mod_ctx *ctx, spy_level level, spy_check_kind kind, const char *value,
+                         const char *event_time, const json_t *event)
 {
     if (!ctx->iocs || !value || !*value)
         return false;
     spy_ioc_match m = {0};
     if (!spy_iocs_check(ctx->iocs, ctx->scratch, kind, value, &m))
         return false;
-    raise_alert(ctx, SPY_LEVEL_CRITICAL, event_time, event, m.message, &m);
+    raise_alert(ctx, level, event_time, event, m.message, &m);
     spy_ioc_match_clear(&m);
     return true;
+}
+
+bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value,
+                   const char *event_time, const json_t *event)
+{
+    return spy_check_ioc_level(ctx, SPY_LEVEL_CRITICAL, kind, value, event_time, event);
+}
+
+void spy_alert_match(spy_mod_ctx *ctx, spy_level level, const char *event_time,
+                     const json_t *event, const spy_ioc_match *m)
+{
+    raise_alert(ctx, level, event_time, event, m->message, m);
 }
 
 void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time,
