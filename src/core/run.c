@@ -211,7 +211,7 @@ static void run_job(pool *p, size_t i)
         }
         ctx->results = NULL;
     }
-    if (r->iocs && ctx->stats->ioc_matches == 0 && ctx->stats->status == SPY_MODST_OK)
+    if (ctx->iocs && ctx->alerts.n == 0 && ctx->stats->status == SPY_MODST_OK)
         spy_info(ctx->logger, "The %s module produced no detections!", job->module->name);
 out:
     ctx->stats->seconds = now_seconds() - t0;
