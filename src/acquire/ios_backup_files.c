@@ -87,14 +87,42 @@ static void add_row(const struct ios_backup *b, sqlite3_stmt *st, spy_artifacts 
         spy_artifacts_add(out, domain ? domain : "", rel, id, flags);
 }
 
+/* The literal text before the first '*': matches must start with it. */
+static size_t literal_prefix(const char *path)
+{
+    const char *star = strchr(path, '*');
+    return star ? (size_t)(star - path) : strlen(path);
+}
+
+/* SQL for a relativePath lookup. A wildcard pattern is matched inside a
+ * subquery that only needs relativePath, so SQLite can answer it from the
+ * relativePath index instead of reading every row (rows carry their file
+ * blobs: a full scan of a 400k-row Manifest.db reads hundreds of MB), and
+ * the literal prefix becomes an index range. */
+static char *path_sql(bool wild, bool domain, bool range)
+{
+    const char *cond = !wild ? "relativePath = ?1"
+                       : range ? "rowid IN (SELECT rowid FROM Files WHERE relativePath >= ?3 AND "
+                                 "relativePath < ?4 AND relativePath LIKE ?1 ESCAPE '\\')"
+                               : "rowid IN (SELECT rowid FROM Files WHERE relativePath LIKE ?1 "
+                                 "ESCAPE '\\')";
+    return spy_xasprintf("SELECT fileID, domain, relativePath, flags FROM Files WHERE %s%s ORDER BY "
+                         "domain, relativePath",
+                         cond, domain ? " AND domain = ?2" : "");
+}
+
 static int find_by_path(struct ios_backup *b, const spy_query *q, spy_artifacts *out)
 {
     bool wild = strchr(q->path, '*') != NULL;
-    char *sql = spy_xasprintf("SELECT fileID, domain, relativePath, flags FROM Files WHERE "
-                              "relativePath %s%s ORDER BY domain, relativePath",
-                              wild ? "LIKE ?1 ESCAPE '\\'" : "= ?1",
-                              q->domain ? " AND domain = ?2" : "");
+    size_t plen = literal_prefix(q->path);
+    /* The upper bound is the prefix with its last byte raised by one; a
+     * prefix ending in 0xFF (never in a real path) goes without a range. */
+    bool range = wild && plen > 0 && (unsigned char)q->path[plen - 1] != 0xFF;
+    char *sql = path_sql(wild, q->domain != NULL, range);
     char *pat = wild ? like_pattern(q->path) : spy_xstrdup(q->path);
+    char *lo = spy_xstrndup(q->path, plen), *hi = spy_xstrndup(q->path, plen);
+    if (range)
+        hi[plen - 1] = (char)((unsigned char)hi[plen - 1] + 1);
     sqlite3_stmt *st = NULL;
     int err = SPY_OK;
     if (sqlite3_prepare_v2(b->manifest, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -104,6 +132,10 @@ static int find_by_path(struct ios_backup *b, const spy_query *q, spy_artifacts 
         sqlite3_bind_text(st, 1, pat, -1, SQLITE_STATIC);
         if (q->domain)
             sqlite3_bind_text(st, 2, q->domain, -1, SQLITE_STATIC);
+        if (range) {
+            sqlite3_bind_text(st, 3, lo, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, hi, -1, SQLITE_STATIC);
+        }
         int rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW && !(q->first_only && out->n))
             add_row(b, st, out);
@@ -113,6 +145,8 @@ static int find_by_path(struct ios_backup *b, const spy_query *q, spy_artifacts 
         }
     }
     sqlite3_finalize(st);
+    free(lo);
+    free(hi);
     free(pat);
     free(sql);
     return err;
