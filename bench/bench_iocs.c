@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#define N_CHECKS 1000000u
+#define N_CHECKS  1000000u
 #define LOAD_RUNS 7
 
 static double now_ms(void)
@@ -23,7 +23,7 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* xorshift64*: deterministic inputs run to run (rand() is banned). */
+/* xorshift64*: deterministic inputs run to run (the C library generator is banned). */
 static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
 static uint32_t rnd(uint32_t n)
 {
@@ -53,7 +53,10 @@ static void strs_add(strs *s, const char *v)
     s->len += l;
 }
 
-static const char *strs_get(const strs *s, size_t i) { return s->buf + s->off[i]; }
+static const char *strs_get(const strs *s, size_t i)
+{
+    return s->buf + s->off[i];
+}
 
 static void values_of(const spy_iocs *set, spy_ioc_key k1, spy_ioc_key k2, strs *out)
 {
@@ -62,10 +65,10 @@ static void values_of(const spy_iocs *set, spy_ioc_key k1, spy_ioc_key k2, strs 
             strs_add(out, set->entries[i].value);
 }
 
-static const char *const k_words[] = {"mail", "cdn", "static", "api", "news", "shop", "img",
-                                      "login", "m", "video", "assets", "track", "app", "blog"};
-static const char *const k_tlds[] = {"com", "net", "org", "co.uk", "de", "fr", "io", "info",
-                                     "com.br", "ru", "github.io", "local"};
+static const char *const k_words[] = {"mail",  "cdn", "static", "api",    "news",  "shop", "img",
+                                      "login", "m",   "video",  "assets", "track", "app",  "blog"};
+static const char *const k_tlds[] = {"com", "net",  "org",    "co.uk", "de",        "fr",
+                                     "io",  "info", "com.br", "ru",    "github.io", "local"};
 #define PICK(a) a[rnd(sizeof a / sizeof *a)]
 
 static void make_url(char *u, size_t n, const strs *hits)
@@ -74,7 +77,8 @@ static void make_url(char *u, size_t n, const strs *hits)
     char host[512];
     uint32_t kind = rnd(100);
     if (kind < 10 && hits->n) /* hit: an indicator domain, maybe a sub-domain of it */
-        snprintf(host, sizeof host, "%s%s", rnd(3) ? "" : "www.", strs_get(hits, rnd((uint32_t)hits->n)));
+        snprintf(host, sizeof host, "%s%s", rnd(3) ? "" : "www.",
+                 strs_get(hits, rnd((uint32_t)hits->n)));
     else if (kind < 15)
         snprintf(host, sizeof host, "%u.%u.%u.%u", rnd(256), rnd(256), rnd(256), rnd(256));
     else if (kind < 60)

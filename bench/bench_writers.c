@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #define N_RECORDS 1000000L
-#define N_ROWS 2000000L
+#define N_ROWS    2000000L
 #define RUN_BYTES (16u * 1024u * 1024u)
 
 static double now(void)
@@ -61,7 +61,8 @@ static json_t *make_record(long i)
 {
     char b[10][96];
     snprintf(b[0], sizeof b[0], "%ld", 100000 + i);
-    snprintf(b[1], sizeof b[1], "https://www.example-%ld.com/path/to/page?id=%ld&ref=home", i % 977, i);
+    snprintf(b[1], sizeof b[1], "https://www.example-%ld.com/path/to/page?id=%ld&ref=home", i % 977,
+             i);
     snprintf(b[2], sizeof b[2], "2023-%02ld-%02ld %02ld:%02ld:%02ld.%06ld", i % 12 + 1, i % 28 + 1,
              i % 24, i % 60, (i / 60) % 60, i % 1000000);
     snprintf(b[3], sizeof b[3], "Caf\xc3\xa9 message number %ld with a \"quote\"", i);
@@ -72,8 +73,8 @@ static json_t *make_record(long i)
     snprintf(b[8], sizeof b[8], "%08lx-%04lx-4abc-9def-%012lx", i * 2654435761u & 0xffffffff,
              i & 0xffff, i * 40503);
     snprintf(b[9], sizeof b[9], "Library/SMS/sms.db");
-    static const char *keys[10] = {"ROWID", "url", "isodate", "text", "phone_number", "direction",
-                                   "service", "bundle_id", "guid", "path"};
+    static const char *keys[10] = {"ROWID",     "url",     "isodate",   "text", "phone_number",
+                                   "direction", "service", "bundle_id", "guid", "path"};
     json_t *o = json_object();
     for (int k = 0; k < 10; k++)
         json_object_set_new_nocheck(o, keys[k], json_string_nocheck(b[k]));

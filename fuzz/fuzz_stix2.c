@@ -34,8 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const probes[] = {"example.com", "https://www.a.example.com:8080/x?y",
                                          "198.51.100.1", "/private/var/tmp/x", "abc"};
     for (size_t i = 0; i < set->nentries + sizeof probes / sizeof *probes; i++) {
-        const char *v = i < set->nentries ? set->entries[i].value
-                                          : probes[i - set->nentries];
+        const char *v = i < set->nentries ? set->entries[i].value : probes[i - set->nentries];
         spy_ioc_scratch_reset(sc);
         for (int k = 0; k < SPY_CHECK_KIND_COUNT; k++) {
             spy_ioc_match m;

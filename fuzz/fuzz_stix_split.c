@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (json_array_size(objs) != n)
             abort();
         for (size_t i = 0; i < n; i++) {
-            json_t *v = json_loadb((const char *)data + r[i].start, r[i].len, JSON_DECODE_ANY, NULL);
+            json_t *v =
+                json_loadb((const char *)data + r[i].start, r[i].len, JSON_DECODE_ANY, NULL);
             if (!v || !json_equal(v, json_array_get(objs, i)))
                 abort();
             json_decref(v);

@@ -24,10 +24,12 @@ static void init(void)
         "{\"type\":\"indicator\",\"id\":\"i2\",\"pattern\":\"[domain-name:value='co.uk']\"},"
         "{\"type\":\"indicator\",\"id\":\"i3\",\"pattern\":\"[ipv4-addr:value='198.51.100.1']\"},"
         "{\"type\":\"indicator\",\"id\":\"i4\",\"pattern\":\"[domain-name:value='evil.local']\"},"
-        "{\"type\":\"indicator\",\"id\":\"i5\",\"pattern\":\"[domain-name:value='sub.target.org']\"},"
+        "{\"type\":\"indicator\",\"id\":\"i5\",\"pattern\":\"[domain-name:value='sub.target.org']"
+        "\"},"
         "{\"type\":\"indicator\",\"id\":\"i6\",\"pattern\":\"[url:value='http://example.com/x']\"},"
         "{\"type\":\"indicator\",\"id\":\"i7\",\"pattern\":\"[domain-name:value='2001:db8::1']\"},"
-        "{\"type\":\"indicator\",\"id\":\"i8\",\"pattern\":\"[domain-name:value='a.org' AND app:id='x']\"}]}";
+        "{\"type\":\"indicator\",\"id\":\"i8\",\"pattern\":\"[domain-name:value='a.org' AND "
+        "app:id='x']\"}]}";
     spy_iocs_new(&g_set);
     spy_iocs_load_stix2_buffer(g_set, "f", (const unsigned char *)bundle, sizeof bundle - 1);
     spy_iocs_finalize(g_set);

@@ -8,7 +8,7 @@ banned='sprintf|vsprintf|strcpy|strcat|gets|atoi|atol|strtok|localtime|gmtime|st
 # A call is the name as a whole word followed by "(" (so snprintf,
 # localtime_r, strerror_r... are fine).
 hits=$(grep -rnE --include='*.c' --include='*.h' "(^|[^A-Za-z0-9_])($banned)[[:space:]]*\(" \
-         src tests fuzz bench || true)
+         src tests fuzz bench samples || true)
 if [ -n "$hits" ]; then
   echo "banned function calls:" >&2
   echo "$hits" >&2

@@ -25,11 +25,11 @@ typedef enum spy_acq_kind {
 
 /* One file (or folder) of an acquisition. */
 typedef struct spy_artifact {
-    char *domain;   /* backup domain; NULL elsewhere */
-    char *path;     /* backup relativePath, or the path under the acquisition root */
-    char *file_id;  /* backup fileID (40 lowercase hex); NULL elsewhere */
-    int flags;      /* backup Files.flags (1 file, 2 folder, 4 link); 0 elsewhere */
-    char *label;    /* how messages name it: "<domain>/<path>" or "<path>" */
+    char *domain;  /* backup domain; NULL elsewhere */
+    char *path;    /* backup relativePath, or the path under the acquisition root */
+    char *file_id; /* backup fileID (40 lowercase hex); NULL elsewhere */
+    int flags;     /* backup Files.flags (1 file, 2 folder, 4 link); 0 elsewhere */
+    char *label;   /* how messages name it: "<domain>/<path>" or "<path>" */
 } spy_artifact;
 
 typedef struct spy_artifacts {
@@ -64,8 +64,8 @@ typedef struct spy_acq_ops {
 
 struct spy_acq {
     spy_acq_kind kind;
-    const char *path;  /* as given on the command line */
-    void *impl;        /* the reader's own state */
+    const char *path; /* as given on the command line */
+    void *impl;       /* the reader's own state */
     const spy_acq_ops *ops;
 };
 

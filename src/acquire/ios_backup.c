@@ -53,7 +53,8 @@ static int locate(const char *path, char **dir)
     }
     DIR *d = opendir(path);
     if (!d) {
-        spy_error(LOGGER, "%s: %s", path, errno == ENOENT ? "no such folder" : "not a readable folder");
+        spy_error(LOGGER, "%s: %s", path,
+                  errno == ENOENT ? "no such folder" : "not a readable folder");
         return SPY_ENOTFOUND;
     }
     char *found = NULL;
@@ -83,8 +84,10 @@ static int locate(const char *path, char **dir)
         spy_error(LOGGER, "%s: found multiple iTunes backups; give the path of one of them", path);
         return SPY_EFORMAT;
     }
-    spy_error(LOGGER, "%s: does not appear to be an iTunes backup folder (expected Manifest.db and "
-                      "Info.plist)", path);
+    spy_error(LOGGER,
+              "%s: does not appear to be an iTunes backup folder (expected Manifest.db and "
+              "Info.plist)",
+              path);
     return SPY_ENOTFOUND;
 }
 
@@ -151,8 +154,10 @@ static int open_manifest_db(struct ios_backup *b)
         err = spy_evdb_check(b->manifest, false, &st, &why);
     bool encrypted = json_is_true(json_object_get(b->manifest_plist, "IsEncrypted"));
     if (err != SPY_OK && encrypted && (st == SPY_EVDB_ENCRYPTED || st == SPY_EVDB_NOT_SQLITE)) {
-        spy_error(LOGGER, "%s: the backup is encrypted; spyscan cannot check encrypted backups yet: "
-                          "decrypt it first (e.g. mvt-ios decrypt-backup) and check the copy", b->dir);
+        spy_error(LOGGER,
+                  "%s: the backup is encrypted; spyscan cannot check encrypted backups yet: "
+                  "decrypt it first (e.g. mvt-ios decrypt-backup) and check the copy",
+                  b->dir);
         err = SPY_EPASSWORD;
     } else if (err != SPY_OK) {
         /* evfs messages already name the file */
@@ -197,7 +202,8 @@ static int load_top(struct ios_backup *b)
         spy_warn(LOGGER, "%s/Status.plist is unreadable; going on without it", b->dir);
     const char *state = json_string_value(json_object_get(b->status_plist, "SnapshotState"));
     if (state && strcmp(state, "finished") != 0)
-        spy_warn(LOGGER, "%s: the backup did not complete (SnapshotState \"%s\"): files may be missing",
+        spy_warn(LOGGER,
+                 "%s: the backup did not complete (SnapshotState \"%s\"): files may be missing",
                  b->dir, state);
     return SPY_OK;
 }
@@ -223,15 +229,27 @@ int spy_ios_backup_open(const char *path, spy_acq *out)
         backup_free(b);
         return err;
     }
-    *out = (spy_acq){.kind = SPY_ACQ_IOS_BACKUP, .path = path, .impl = b,
-                     .ops = &spy_ios_backup_ops};
+    *out =
+        (spy_acq){.kind = SPY_ACQ_IOS_BACKUP, .path = path, .impl = b, .ops = &spy_ios_backup_ops};
     return SPY_OK;
 }
 
-const char *spy_ios_backup_dir(const spy_acq *a) { return ((struct ios_backup *)a->impl)->dir; }
-const json_t *spy_ios_backup_info_plist(const spy_acq *a) { return ((struct ios_backup *)a->impl)->info_plist; }
-const json_t *spy_ios_backup_manifest_plist(const spy_acq *a) { return ((struct ios_backup *)a->impl)->manifest_plist; }
-const json_t *spy_ios_backup_status_plist(const spy_acq *a) { return ((struct ios_backup *)a->impl)->status_plist; }
+const char *spy_ios_backup_dir(const spy_acq *a)
+{
+    return ((struct ios_backup *)a->impl)->dir;
+}
+const json_t *spy_ios_backup_info_plist(const spy_acq *a)
+{
+    return ((struct ios_backup *)a->impl)->info_plist;
+}
+const json_t *spy_ios_backup_manifest_plist(const spy_acq *a)
+{
+    return ((struct ios_backup *)a->impl)->manifest_plist;
+}
+const json_t *spy_ios_backup_status_plist(const spy_acq *a)
+{
+    return ((struct ios_backup *)a->impl)->status_plist;
+}
 int spy_ios_backup_open_manifest(const spy_acq *a, sqlite3 **db)
 {
     const struct ios_backup *b = a->impl;

@@ -101,14 +101,15 @@ static size_t literal_prefix(const char *path)
  * the literal prefix becomes an index range. */
 static char *path_sql(bool wild, bool domain, bool range)
 {
-    const char *cond = !wild ? "relativePath = ?1"
+    const char *cond = !wild   ? "relativePath = ?1"
                        : range ? "rowid IN (SELECT rowid FROM Files WHERE relativePath >= ?3 AND "
                                  "relativePath < ?4 AND relativePath LIKE ?1 ESCAPE '\\')"
                                : "rowid IN (SELECT rowid FROM Files WHERE relativePath LIKE ?1 "
                                  "ESCAPE '\\')";
-    return spy_xasprintf("SELECT fileID, domain, relativePath, flags FROM Files WHERE %s%s ORDER BY "
-                         "domain, relativePath",
-                         cond, domain ? " AND domain = ?2" : "");
+    return spy_xasprintf(
+        "SELECT fileID, domain, relativePath, flags FROM Files WHERE %s%s ORDER BY "
+        "domain, relativePath",
+        cond, domain ? " AND domain = ?2" : "");
 }
 
 static int find_by_path(struct ios_backup *b, const spy_query *q, spy_artifacts *out)
@@ -234,7 +235,8 @@ static int backup_open_db(const spy_acq *a, const spy_artifact *art, sqlite3 **d
     return spy_evdb_open(db, art->label, &src, have_wal ? &wal : NULL);
 }
 
-static int backup_read(const spy_acq *a, const spy_artifact *art, size_t max, void **buf, size_t *len)
+static int backup_read(const spy_acq *a, const spy_artifact *art, size_t max, void **buf,
+                       size_t *len)
 {
     struct ios_backup *b = a->impl;
     int fd;

@@ -9,10 +9,10 @@
 #include <sqlite3.h>
 
 struct ios_backup {
-    char *dir;          /* the resolved backup folder */
-    int dirfd;          /* O_DIRECTORY fd: every file is opened relative to it */
+    char *dir; /* the resolved backup folder */
+    int dirfd; /* O_DIRECTORY fd: every file is opened relative to it */
     json_t *info_plist, *manifest_plist, *status_plist;
-    sqlite3 *manifest;  /* lookups; guarded by lock (modules run on several threads) */
+    sqlite3 *manifest; /* lookups; guarded by lock (modules run on several threads) */
     pthread_mutex_t lock;
 };
 

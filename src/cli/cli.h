@@ -12,9 +12,9 @@ typedef struct spy_cli_cmd {
     const char *summary;
     /* argv[0] is the command name; returns the exit code. */
     int (*main)(int argc, char **argv, const struct spy_cli_cmd *self);
-    const void *data;         /* command-specific (e.g. a spy_check_cmd) */
-    unsigned options;         /* SPY_OPT_* accepted by a check command */
-    const char *args;         /* positional argument name, e.g. "BACKUP_PATH" */
+    const void *data; /* command-specific (e.g. a spy_check_cmd) */
+    unsigned options; /* SPY_OPT_* accepted by a check command */
+    const char *args; /* positional argument name, e.g. "BACKUP_PATH" */
 } spy_cli_cmd;
 
 /* Options a check command may accept (MVT's names, spec/outputs.md §2). */

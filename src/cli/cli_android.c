@@ -5,14 +5,14 @@
 
 #include <stdio.h>
 
-
 static int check_adb_removed(int argc, char **argv, const spy_cli_cmd *self)
 {
     (void)argc;
     (void)argv;
     (void)self;
-    fprintf(stderr, "spyscan: check-adb is not supported (MVT removed it too): collect an AndroidQF "
-                    "acquisition and use 'spyscan android check-androidqf'\n");
+    fprintf(stderr,
+            "spyscan: check-adb is not supported (MVT removed it too): collect an AndroidQF "
+            "acquisition and use 'spyscan android check-androidqf'\n");
     return SPY_EXIT_USAGE;
 }
 
@@ -27,8 +27,7 @@ static const spy_cli_cmd android_cmds[] = {
     {"check-intrusion-logs", "Check Android intrusion logs (folder or ZIP)", spy_cli_not_yet, NULL,
      SPY_OPT_OUTPUT | SPY_OPT_MODULE | SPY_OPT_TIMEZONE, "LOGS_PATH"},
     {"check-iocs", "Re-check saved results with the loaded indicators", spy_cli_check_main,
-     &spy_cmd_android_check_iocs,
-     SPY_OPT_OUTPUT | SPY_OPT_MODULE, "FOLDER"},
+     &spy_cmd_android_check_iocs, SPY_OPT_OUTPUT | SPY_OPT_MODULE, "FOLDER"},
     {"download-iocs", "Download the public indicator files", spy_cli_download_main, NULL, 0, ""},
     {"check-adb", "Removed: use check-androidqf", check_adb_removed, NULL, 0, ""},
     {NULL, NULL, NULL, NULL, 0, NULL}};

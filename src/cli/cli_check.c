@@ -35,11 +35,12 @@ static void check_usage(FILE *f, const char *group, const spy_cli_cmd *c)
 {
     fprintf(f, "Usage: spyscan %s %s [OPTIONS] %s\n\n%s\n\nOptions:\n", group, c->name, c->args,
             c->summary);
-    fprintf(f, "  -i, --iocs PATH          STIX2 file, or folder of *.stix2/*.json (repeatable)\n"
-               "      --ioc-list TYPE=FILE plain list, one value a line (repeatable); TYPE is one of\n"
-               "                           domain url ipv4 process email file_name file_path sha256\n"
-               "                           sha1 md5 app_id cert_sha256 profile_id android_property\n"
-               "      --no-default-iocs    ignore downloaded indicators, SPYSCAN_IOCS and MVT_STIX2\n");
+    fprintf(
+        f, "  -i, --iocs PATH          STIX2 file, or folder of *.stix2/*.json (repeatable)\n"
+           "      --ioc-list TYPE=FILE plain list, one value a line (repeatable); TYPE is one of\n"
+           "                           domain url ipv4 process email file_name file_path sha256\n"
+           "                           sha1 md5 app_id cert_sha256 profile_id android_property\n"
+           "      --no-default-iocs    ignore downloaded indicators, SPYSCAN_IOCS and MVT_STIX2\n");
     if (c->options & SPY_OPT_OUTPUT)
         fprintf(f, "  -o, --output DIR         write results there (new or empty folder; 0700)\n"
                    "      --force              write into a non-empty output folder\n");
@@ -51,28 +52,32 @@ static void check_usage(FILE *f, const char *group, const spy_cli_cmd *c)
     if (c->options & SPY_OPT_HASHES)
         fprintf(f, "  -H, --hashes             SHA-256 of every input file into info.json\n");
     if (c->options & SPY_OPT_PASSWORD)
-        fprintf(f, "  -p, --password PW        backup password (also --backup-password; prefer the\n"
-                   "                           prompt or SPYSCAN_BACKUP_PASSWORD: -p is visible to\n"
-                   "                           other users in the process list)\n"
-                   "  -n, --non-interactive    never prompt for a password\n");
+        fprintf(f,
+                "  -p, --password PW        backup password (also --backup-password; prefer the\n"
+                "                           prompt or SPYSCAN_BACKUP_PASSWORD: -p is visible to\n"
+                "                           other users in the process list)\n"
+                "  -n, --non-interactive    never prompt for a password\n");
     if (c->options & SPY_OPT_KEYFILE)
         fprintf(f, "  -k, --key-file FILE      decryption key from 'spyscan ios extract-key'\n");
     if (c->options & SPY_OPT_TIMEZONE)
         fprintf(f, "  -t, --timezone NAME      IANA time zone of the device's logs\n");
-    fprintf(f, "  -j, --threads N          worker threads (default: one per core)\n"
-               "  -v, --verbose            show debug messages\n"
-               "  -h, --help               show this help\n\n%s",
+    fprintf(f,
+            "  -j, --threads N          worker threads (default: one per core)\n"
+            "  -v, --verbose            show debug messages\n"
+            "  -h, --help               show this help\n\n%s",
             spy_cli_exit_codes_help);
 }
 
 static bool option_allowed(int opt, unsigned mask)
 {
     switch (opt) {
-    case 'o': case SPY_LOPT_FORCE: return mask & SPY_OPT_OUTPUT;
+    case 'o':
+    case SPY_LOPT_FORCE: return mask & SPY_OPT_OUTPUT;
     case 'm': return mask & SPY_OPT_MODULE;
     case 'f': return mask & SPY_OPT_FAST;
     case 'H': return mask & SPY_OPT_HASHES;
-    case 'p': case 'n': return mask & SPY_OPT_PASSWORD;
+    case 'p':
+    case 'n': return mask & SPY_OPT_PASSWORD;
     case 'k': return mask & SPY_OPT_KEYFILE;
     case 't': return mask & SPY_OPT_TIMEZONE;
     case 'd': return mask & SPY_OPT_DELAY;
@@ -108,17 +113,23 @@ static int handle_option(int opt, const char *group, const spy_cli_cmd *c, spy_c
     case 'f': o->fast = true; return -1;
     case 'H': o->hashes = true; return -1;
     case 'v': spy_log_set_verbose(true); return -1;
-    case 'p': case 'n': case 'k': case 't': case 'd': return -1; /* used by later readers */
+    case 'p':
+    case 'n':
+    case 'k':
+    case 't':
+    case 'd': return -1; /* used by later readers */
     case 'j':
         if (parse_threads(optarg, &o->threads))
             return -1;
         fprintf(stderr, "spyscan: --threads takes a number from 1 to 64\n");
         return SPY_EXIT_USAGE;
     case 'V':
-        fprintf(stderr, "spyscan: --virustotal is not supported: spyscan never sends evidence anywhere\n");
+        fprintf(stderr,
+                "spyscan: --virustotal is not supported: spyscan never sends evidence anywhere\n");
         return SPY_EXIT_USAGE;
     case SPY_LOPT_LOAD_MODULE:
-        fprintf(stderr, "spyscan: --load-module is not supported (MVT's Python plugins cannot load)\n");
+        fprintf(stderr,
+                "spyscan: --load-module is not supported (MVT's Python plugins cannot load)\n");
         return SPY_EXIT_USAGE;
     case 'h': check_usage(stdout, group, c); return SPY_EXIT_CLEAN;
     default: return SPY_EXIT_USAGE; /* getopt printed the problem */
@@ -131,7 +142,8 @@ int spy_cli_check_main(int argc, char **argv, const spy_cli_cmd *self)
     spy_check_opts o = {0};
     int code = -1, opt;
     optind = 1;
-    while (code < 0 && (opt = getopt_long(argc, argv, "i:o:lm:fHvj:p:k:nt:d:Vh", long_opts, NULL)) != -1)
+    while (code < 0 &&
+           (opt = getopt_long(argc, argv, "i:o:lm:fHvj:p:k:nt:d:Vh", long_opts, NULL)) != -1)
         code = handle_option(opt, cmd->platform, self, &o);
     if (code < 0 && !o.list_modules && optind != argc - 1) {
         fprintf(stderr, "spyscan %s %s: expected one %s (see --help)\n", cmd->platform, self->name,

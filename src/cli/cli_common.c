@@ -66,10 +66,7 @@ bool spy_cli_ioc_option(int opt, const char *arg, spy_ioc_opts *o)
             abort();
         o->lists[o->n_lists++] = arg;
         return true;
-    case SPY_LOPT_NO_DEFAULTS:
-        o->no_defaults = true;
-        return true;
-    default:
-        return false;
+    case SPY_LOPT_NO_DEFAULTS: o->no_defaults = true; return true;
+    default: return false;
     }
 }

@@ -54,7 +54,8 @@ int spy_cli_download_main(int argc, char **argv, const spy_cli_cmd *self)
     }
     spy_download_report rep;
     int err = spy_ioc_download_all(index, dest, &rep);
-    printf("Downloaded %zu indicator file(s) to %s; %zu failed\n", rep.downloaded, dest, rep.failed);
+    printf("Downloaded %zu indicator file(s) to %s; %zu failed\n", rep.downloaded, dest,
+           rep.failed);
     free(dest);
     if (err != SPY_OK)
         return SPY_EXIT_INPUT;

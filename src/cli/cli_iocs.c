@@ -17,10 +17,11 @@ static const struct option iocs_opts[] = {
 
 static void iocs_usage(FILE *f)
 {
-    fprintf(f, "Usage: spyscan iocs [-i PATH]... [--ioc-list TYPE=FILE]... [--no-default-iocs]\n\n"
-               "Loads indicators as a check would (the -i/--ioc-list files, then the downloaded\n"
-               "folder, SPYSCAN_IOCS and MVT_STIX2) and lists each collection with its counts\n"
-               "per indicator type. Unsupported patterns are reported as warnings.\n\n%s",
+    fprintf(f,
+            "Usage: spyscan iocs [-i PATH]... [--ioc-list TYPE=FILE]... [--no-default-iocs]\n\n"
+            "Loads indicators as a check would (the -i/--ioc-list files, then the downloaded\n"
+            "folder, SPYSCAN_IOCS and MVT_STIX2) and lists each collection with its counts\n"
+            "per indicator type. Unsupported patterns are reported as warnings.\n\n%s",
             spy_cli_exit_codes_help);
 }
 

@@ -9,20 +9,21 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: spyscan [--disable-update-check] [--disable-indicator-update-check] COMMAND ...\n"
-            "\n"
-            "Finds traces of mercenary spyware in iPhone and Android acquisitions.\n"
-            "Checks never use the network and never modify the evidence.\n"
-            "\n"
-            "Commands:\n"
-            "  ios <command>       check iOS backups, filesystem dumps, saved results\n"
-            "  android <command>   check AndroidQF acquisitions, bug reports, backups, logs\n"
-            "  iocs                list the loaded indicator collections with counts per type\n"
-            "  version             print the version\n"
-            "\n"
-            "Run 'spyscan ios --help' or 'spyscan android --help' for their commands.\n\n%s",
-            spy_cli_exit_codes_help);
+    fprintf(
+        f,
+        "Usage: spyscan [--disable-update-check] [--disable-indicator-update-check] COMMAND ...\n"
+        "\n"
+        "Finds traces of mercenary spyware in iPhone and Android acquisitions.\n"
+        "Checks never use the network and never modify the evidence.\n"
+        "\n"
+        "Commands:\n"
+        "  ios <command>       check iOS backups, filesystem dumps, saved results\n"
+        "  android <command>   check AndroidQF acquisitions, bug reports, backups, logs\n"
+        "  iocs                list the loaded indicator collections with counts per type\n"
+        "  version             print the version\n"
+        "\n"
+        "Run 'spyscan ios --help' or 'spyscan android --help' for their commands.\n\n%s",
+        spy_cli_exit_codes_help);
 }
 
 int main(int argc, char **argv)

@@ -29,7 +29,10 @@ int spy_level_index(spy_level l)
     return -1;
 }
 
-static char *dup_or_null(const char *s) { return s ? spy_xstrdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+    return s ? spy_xstrdup(s) : NULL;
+}
 
 void spy_alert_list_add(spy_alert_list *l, const spy_alert *a)
 {

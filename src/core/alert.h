@@ -20,10 +20,10 @@ int spy_level_index(spy_level l);
 
 typedef struct spy_alert {
     spy_level level;
-    char *module;       /* slug */
+    char *module; /* slug */
     char *message;
-    char *event_time;   /* "" when none */
-    json_t *event;      /* owned reference; NULL writes {} */
+    char *event_time; /* "" when none */
+    json_t *event;    /* owned reference; NULL writes {} */
     bool has_match;
     char *ioc_value, *ioc_type, *ioc_name, *ioc_file; /* when has_match */
 } spy_alert;

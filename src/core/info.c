@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define LOGGER "spyscan.output"
+#define LOGGER   "spyscan.output"
 #define HASH_BUF (256u * 1024u)
 
 static const char *errstr(int e, char *buf, size_t n)

@@ -19,7 +19,7 @@
 #define LOGGER "spyscan.download"
 /* The largest public file (stalkerware) is a few MiB; the index is small. */
 #define MAX_INDEX_BYTES (1u << 20)
-#define MAX_FILE_BYTES (64u << 20)
+#define MAX_FILE_BYTES  (64u << 20)
 
 typedef struct membuf {
     char *p;
@@ -171,7 +171,8 @@ static void download_one(const spy_ioc_source *s, const char *dest, spy_download
     if (!name)
         spy_error(LOGGER, "%s: no safe local file name for %s", s->name, s->url);
     else if (err == SPY_OK && !looks_like_bundle(&b)) {
-        spy_error(LOGGER, "%s: %s is not a STIX2 bundle; keeping any previous copy", s->name, s->url);
+        spy_error(LOGGER, "%s: %s is not a STIX2 bundle; keeping any previous copy", s->name,
+                  s->url);
         err = SPY_EFORMAT;
     }
     if (err == SPY_OK && (err = write_atomic(dest, name, b.p, b.len)) != SPY_OK)

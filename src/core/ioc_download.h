@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#define SPY_IOC_INDEX_URL \
+#define SPY_IOC_INDEX_URL                                                                          \
     "https://raw.githubusercontent.com/mvt-project/mvt-indicators/main/indicators.yaml"
 
 /* One entry of the index. */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#define LOGGER "spyscan.download"
+#define LOGGER      "spyscan.download"
 #define MAX_ENTRIES 1024
 
 /* The scalar value of key in a mapping node, or NULL. */
@@ -16,7 +16,8 @@ static const char *map_get(yaml_document_t *doc, yaml_node_t *map, const char *k
 {
     if (!map || map->type != YAML_MAPPING_NODE)
         return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
         yaml_node_t *v = yaml_document_get_node(doc, p->value);
         if (k && v && k->type == YAML_SCALAR_NODE && v->type == YAML_SCALAR_NODE &&
@@ -30,9 +31,11 @@ static yaml_node_t *map_node(yaml_document_t *doc, yaml_node_t *map, const char 
 {
     if (!map || map->type != YAML_MAPPING_NODE)
         return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
+        if (k && k->type == YAML_SCALAR_NODE &&
+            strcmp((const char *)k->data.scalar.value, key) == 0)
             return yaml_document_get_node(doc, p->value);
     }
     return NULL;
@@ -65,7 +68,8 @@ static int collect(yaml_document_t *doc, spy_ioc_source **out, size_t *n)
         return SPY_ELIMIT;
     spy_ioc_source *v = spy_xcalloc(count ? count : 1, sizeof *v);
     size_t k = 0;
-    for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top; it++) {
+    for (yaml_node_item_t *it = list->data.sequence.items.start; it < list->data.sequence.items.top;
+         it++) {
         yaml_node_t *e = yaml_document_get_node(doc, *it);
         const char *name = map_get(doc, e, "name");
         char *url = entry_url(doc, e);

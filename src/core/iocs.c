@@ -12,25 +12,61 @@
 #include <string.h>
 
 static const char *const k_bucket_names[SPY_BUCKET_COUNT] = {
-    "domains", "urls", "processes", "emails", "file_names", "file_paths", "files_md5",
-    "files_sha1", "files_sha256", "app_cert_hashes", "app_ids", "ios_profile_ids",
-    "android_property_names", "files_sha512",
+    "domains",
+    "urls",
+    "processes",
+    "emails",
+    "file_names",
+    "file_paths",
+    "files_md5",
+    "files_sha1",
+    "files_sha256",
+    "app_cert_hashes",
+    "app_ids",
+    "ios_profile_ids",
+    "android_property_names",
+    "files_sha512",
 };
 
 static const char *const k_key_names[SPY_KEY_COUNT] = {
-    "domain-name:value", "ipv4-addr:value", "url:value", "process:name",
-    "email-addr:value", "file:name", "file:path", "file:hashes.md5", "file:hashes.sha1",
-    "file:hashes.sha256", "file:hashes.sha512", "app:cert.md5", "app:cert.sha1",
-    "app:cert.sha256", "app:id", "configuration-profile:id", "android-property:name",
+    "domain-name:value",
+    "ipv4-addr:value",
+    "url:value",
+    "process:name",
+    "email-addr:value",
+    "file:name",
+    "file:path",
+    "file:hashes.md5",
+    "file:hashes.sha1",
+    "file:hashes.sha256",
+    "file:hashes.sha512",
+    "app:cert.md5",
+    "app:cert.sha1",
+    "app:cert.sha256",
+    "app:id",
+    "configuration-profile:id",
+    "android-property:name",
     "compound",
 };
 
 static const spy_ioc_bucket k_key_bucket[SPY_KEY_COUNT] = {
-    SPY_BUCKET_DOMAINS, SPY_BUCKET_DOMAINS, SPY_BUCKET_URLS, SPY_BUCKET_PROCESSES,
-    SPY_BUCKET_EMAILS, SPY_BUCKET_FILE_NAMES, SPY_BUCKET_FILE_PATHS, SPY_BUCKET_FILES_MD5,
-    SPY_BUCKET_FILES_SHA1, SPY_BUCKET_FILES_SHA256, SPY_BUCKET_FILES_SHA512,
-    SPY_BUCKET_APP_CERT_HASHES, SPY_BUCKET_APP_CERT_HASHES, SPY_BUCKET_APP_CERT_HASHES,
-    SPY_BUCKET_APP_IDS, SPY_BUCKET_IOS_PROFILE_IDS, SPY_BUCKET_ANDROID_PROPERTY_NAMES,
+    SPY_BUCKET_DOMAINS,
+    SPY_BUCKET_DOMAINS,
+    SPY_BUCKET_URLS,
+    SPY_BUCKET_PROCESSES,
+    SPY_BUCKET_EMAILS,
+    SPY_BUCKET_FILE_NAMES,
+    SPY_BUCKET_FILE_PATHS,
+    SPY_BUCKET_FILES_MD5,
+    SPY_BUCKET_FILES_SHA1,
+    SPY_BUCKET_FILES_SHA256,
+    SPY_BUCKET_FILES_SHA512,
+    SPY_BUCKET_APP_CERT_HASHES,
+    SPY_BUCKET_APP_CERT_HASHES,
+    SPY_BUCKET_APP_CERT_HASHES,
+    SPY_BUCKET_APP_IDS,
+    SPY_BUCKET_IOS_PROFILE_IDS,
+    SPY_BUCKET_ANDROID_PROPERTY_NAMES,
     SPY_BUCKET_COUNT, /* compound: its own "bucket" for de-dup */
 };
 
@@ -252,15 +288,24 @@ bool spy_iocs_add_compound(spy_iocs *set, uint32_t coll, const char *pattern,
     return true;
 }
 
-size_t spy_iocs_total(const spy_iocs *set) { return set ? set->total : 0; }
-size_t spy_iocs_collection_count(const spy_iocs *set) { return set ? set->ncolls : 0; }
+size_t spy_iocs_total(const spy_iocs *set)
+{
+    return set ? set->total : 0;
+}
+size_t spy_iocs_collection_count(const spy_iocs *set)
+{
+    return set ? set->ncolls : 0;
+}
 
 const spy_ioc_collection_info *spy_iocs_collection(const spy_iocs *set, size_t i)
 {
     return set && i < set->ncolls ? &set->colls[i].info : NULL;
 }
 
-size_t spy_iocs_file_count(const spy_iocs *set) { return set ? set->nfiles : 0; }
+size_t spy_iocs_file_count(const spy_iocs *set)
+{
+    return set ? set->nfiles : 0;
+}
 
 const char *spy_iocs_file_path(const spy_iocs *set, size_t i)
 {
@@ -272,7 +317,10 @@ const char *spy_iocs_file_sha256(const spy_iocs *set, size_t i)
     return set && i < set->nfiles ? set->file_sha256[i] : NULL;
 }
 
-size_t spy_iocs_unsupported_count(const spy_iocs *set) { return set ? set->unsupported : 0; }
+size_t spy_iocs_unsupported_count(const spy_iocs *set)
+{
+    return set ? set->unsupported : 0;
+}
 
 static int cmp_rank(const void *a, const void *b)
 {

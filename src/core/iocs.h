@@ -16,20 +16,20 @@
 
 /* MVT's buckets (spec/iocs.md §6), plus spyscan's extensions at the end. */
 typedef enum spy_ioc_bucket {
-    SPY_BUCKET_DOMAINS = 0,        /* domain-name:value and ipv4-addr:value */
-    SPY_BUCKET_URLS,               /* url:value */
-    SPY_BUCKET_PROCESSES,          /* process:name */
-    SPY_BUCKET_EMAILS,             /* email-addr:value */
-    SPY_BUCKET_FILE_NAMES,         /* file:name */
-    SPY_BUCKET_FILE_PATHS,         /* file:path */
-    SPY_BUCKET_FILES_MD5,          /* file:hashes.md5 */
-    SPY_BUCKET_FILES_SHA1,         /* file:hashes.sha1 */
-    SPY_BUCKET_FILES_SHA256,       /* file:hashes.sha256 */
-    SPY_BUCKET_APP_CERT_HASHES,    /* app:cert.md5|sha1|sha256 */
-    SPY_BUCKET_APP_IDS,            /* app:id */
-    SPY_BUCKET_IOS_PROFILE_IDS,    /* configuration-profile:id */
+    SPY_BUCKET_DOMAINS = 0,            /* domain-name:value and ipv4-addr:value */
+    SPY_BUCKET_URLS,                   /* url:value */
+    SPY_BUCKET_PROCESSES,              /* process:name */
+    SPY_BUCKET_EMAILS,                 /* email-addr:value */
+    SPY_BUCKET_FILE_NAMES,             /* file:name */
+    SPY_BUCKET_FILE_PATHS,             /* file:path */
+    SPY_BUCKET_FILES_MD5,              /* file:hashes.md5 */
+    SPY_BUCKET_FILES_SHA1,             /* file:hashes.sha1 */
+    SPY_BUCKET_FILES_SHA256,           /* file:hashes.sha256 */
+    SPY_BUCKET_APP_CERT_HASHES,        /* app:cert.md5|sha1|sha256 */
+    SPY_BUCKET_APP_IDS,                /* app:id */
+    SPY_BUCKET_IOS_PROFILE_IDS,        /* configuration-profile:id */
     SPY_BUCKET_ANDROID_PROPERTY_NAMES, /* android-property:name */
-    SPY_BUCKET_FILES_SHA512,       /* extension: file:hashes.sha512 */
+    SPY_BUCKET_FILES_SHA512,           /* extension: file:hashes.sha512 */
     SPY_BUCKET_COUNT
 } spy_ioc_bucket;
 
@@ -37,38 +37,38 @@ typedef enum spy_ioc_bucket {
  * counts are reported per key, since §12 counts domain-name and ipv4-addr
  * apart although they share a bucket. */
 typedef enum spy_ioc_key {
-    SPY_KEY_DOMAIN = 0,     /* domain-name:value */
-    SPY_KEY_IPV4,           /* ipv4-addr:value */
-    SPY_KEY_URL,            /* url:value */
-    SPY_KEY_PROCESS,        /* process:name */
-    SPY_KEY_EMAIL,          /* email-addr:value */
-    SPY_KEY_FILE_NAME,      /* file:name */
-    SPY_KEY_FILE_PATH,      /* file:path */
-    SPY_KEY_MD5,            /* file:hashes.md5 */
-    SPY_KEY_SHA1,           /* file:hashes.sha1 */
-    SPY_KEY_SHA256,         /* file:hashes.sha256 */
-    SPY_KEY_SHA512,         /* file:hashes.sha512 (extension) */
-    SPY_KEY_CERT_MD5,       /* app:cert.md5 */
-    SPY_KEY_CERT_SHA1,      /* app:cert.sha1 */
-    SPY_KEY_CERT_SHA256,    /* app:cert.sha256 */
-    SPY_KEY_APP_ID,         /* app:id */
-    SPY_KEY_PROFILE_ID,     /* configuration-profile:id */
+    SPY_KEY_DOMAIN = 0,       /* domain-name:value */
+    SPY_KEY_IPV4,             /* ipv4-addr:value */
+    SPY_KEY_URL,              /* url:value */
+    SPY_KEY_PROCESS,          /* process:name */
+    SPY_KEY_EMAIL,            /* email-addr:value */
+    SPY_KEY_FILE_NAME,        /* file:name */
+    SPY_KEY_FILE_PATH,        /* file:path */
+    SPY_KEY_MD5,              /* file:hashes.md5 */
+    SPY_KEY_SHA1,             /* file:hashes.sha1 */
+    SPY_KEY_SHA256,           /* file:hashes.sha256 */
+    SPY_KEY_SHA512,           /* file:hashes.sha512 (extension) */
+    SPY_KEY_CERT_MD5,         /* app:cert.md5 */
+    SPY_KEY_CERT_SHA1,        /* app:cert.sha1 */
+    SPY_KEY_CERT_SHA256,      /* app:cert.sha256 */
+    SPY_KEY_APP_ID,           /* app:id */
+    SPY_KEY_PROFILE_ID,       /* configuration-profile:id */
     SPY_KEY_ANDROID_PROPERTY, /* android-property:name */
-    SPY_KEY_COMPOUND,       /* an AND pattern (counted once) */
+    SPY_KEY_COMPOUND,         /* an AND pattern (counted once) */
     SPY_KEY_COUNT
 } spy_ioc_key;
 
 /* What kind of observed value a module asks about. */
 typedef enum spy_check_kind {
-    SPY_CHECK_URL = 0,      /* URL, bare host or IP: §7 (url bucket, then domains) */
-    SPY_CHECK_PROCESS,      /* process name or path: §6.1 */
-    SPY_CHECK_PATH_PROCESS, /* iOS: any path component equal to a process indicator */
-    SPY_CHECK_EMAIL,        /* §6 e-mail, case-insensitive */
-    SPY_CHECK_FILE_PATH,    /* §6.2: basename vs file_names, then path prefix */
-    SPY_CHECK_HASH,         /* §6.4: selected by length; sha512 when 128 */
-    SPY_CHECK_APP_CERT,     /* app certificate hash, any length */
-    SPY_CHECK_APP_ID,       /* app id / package name, case-insensitive */
-    SPY_CHECK_PROFILE_ID,   /* §6.3: observed value is a substring of an indicator */
+    SPY_CHECK_URL = 0,          /* URL, bare host or IP: §7 (url bucket, then domains) */
+    SPY_CHECK_PROCESS,          /* process name or path: §6.1 */
+    SPY_CHECK_PATH_PROCESS,     /* iOS: any path component equal to a process indicator */
+    SPY_CHECK_EMAIL,            /* §6 e-mail, case-insensitive */
+    SPY_CHECK_FILE_PATH,        /* §6.2: basename vs file_names, then path prefix */
+    SPY_CHECK_HASH,             /* §6.4: selected by length; sha512 when 128 */
+    SPY_CHECK_APP_CERT,         /* app certificate hash, any length */
+    SPY_CHECK_APP_ID,           /* app id / package name, case-insensitive */
+    SPY_CHECK_PROFILE_ID,       /* §6.3: observed value is a substring of an indicator */
     SPY_CHECK_ANDROID_PROPERTY, /* property name, case-insensitive */
     SPY_CHECK_KIND_COUNT
 } spy_check_kind;
@@ -92,9 +92,9 @@ typedef struct spy_ioc_collection_info {
     const char *id;
     const char *name;
     const char *description;
-    const char *file_name;   /* base name */
-    const char *file_path;   /* as given */
-    size_t count;            /* indicators kept in this collection */
+    const char *file_name; /* base name */
+    const char *file_path; /* as given */
+    size_t count;          /* indicators kept in this collection */
     size_t key_counts[SPY_KEY_COUNT];
 } spy_ioc_collection_info;
 
@@ -149,7 +149,7 @@ bool spy_ioc_scratch_next_compound(spy_ioc_scratch *s, spy_ioc_match *out);
 /* Checks one observed value. Returns true and fills *out (when out is not
  * NULL) on a match. scratch may be NULL (no compound evaluation). A NULL or
  * empty value never matches. */
-bool spy_iocs_check(const spy_iocs *set, spy_ioc_scratch *scratch,
-                    spy_check_kind kind, const char *value, spy_ioc_match *out);
+bool spy_iocs_check(const spy_iocs *set, spy_ioc_scratch *scratch, spy_check_kind kind,
+                    const char *value, spy_ioc_match *out);
 
 #endif

@@ -24,9 +24,15 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* Downloaded files: name ends with ".stix2", any case (MVT's rule). */
-static bool want_downloaded(const char *name) { return ends_with_ci(name, ".stix2"); }
+static bool want_downloaded(const char *name)
+{
+    return ends_with_ci(name, ".stix2");
+}
 /* Folders named in the environment: MVT globs "**" "/" "*.stix2" (case-sensitive). */
-static bool want_env_tree(const char *name) { return ends_with(name, ".stix2"); }
+static bool want_env_tree(const char *name)
+{
+    return ends_with(name, ".stix2");
+}
 
 static void load_downloaded(spy_iocs *set, const char *xdg, const char *home)
 {
@@ -54,8 +60,7 @@ static void load_env_path(spy_iocs *set, const char *var, const char *p)
     } else if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
         spy_iocs_load_tree(set, p, want_env_tree, true);
     } else {
-        spy_error(SPY_IOCS_LOGGER, "Path specified with env %s is not a valid path: '%s'", var,
-                  p);
+        spy_error(SPY_IOCS_LOGGER, "Path specified with env %s is not a valid path: '%s'", var, p);
     }
 }
 

@@ -40,20 +40,23 @@ int spy_iocs_read_file(const char *path, int level, unsigned char **data, size_t
             spy_log((spy_log_level)level, SPY_IOCS_LOGGER, "%s: indicator file not found", path);
             return SPY_ENOTFOUND;
         }
-        spy_log((spy_log_level)level, SPY_IOCS_LOGGER, "%s: cannot open indicator file (errno %d)", path, errno);
+        spy_log((spy_log_level)level, SPY_IOCS_LOGGER, "%s: cannot open indicator file (errno %d)",
+                path, errno);
         return SPY_EIO;
     }
     struct stat st;
     int rc = SPY_OK;
     if (fstat(fd, &st) != 0) {
-        spy_log((spy_log_level)level, SPY_IOCS_LOGGER, "%s: cannot read indicator file (errno %d)", path, errno);
+        spy_log((spy_log_level)level, SPY_IOCS_LOGGER, "%s: cannot read indicator file (errno %d)",
+                path, errno);
         rc = SPY_EIO;
     } else if (!S_ISREG(st.st_mode)) {
         spy_log((spy_log_level)level, SPY_IOCS_LOGGER, "%s: not a regular file", path);
         rc = SPY_EFORMAT;
     } else if ((unsigned long long)st.st_size > SPY_MAX_IOC_FILE_BYTES) {
-        spy_log((spy_log_level)level, SPY_IOCS_LOGGER, "%s: indicator file too large (%lld bytes, limit %u)", path,
-                  (long long)st.st_size, SPY_MAX_IOC_FILE_BYTES);
+        spy_log((spy_log_level)level, SPY_IOCS_LOGGER,
+                "%s: indicator file too large (%lld bytes, limit %u)", path, (long long)st.st_size,
+                SPY_MAX_IOC_FILE_BYTES);
         rc = SPY_ELIMIT;
     } else {
         size_t n = (size_t)st.st_size;
@@ -100,8 +103,8 @@ int spy_iocs_load_stix2_file(spy_iocs *set, const char *path)
     if (!set || !path || set->finalized)
         return SPY_EINTERNAL;
     if (set->files_read >= SPY_MAX_IOC_FILES) {
-        spy_log((spy_log_level)set->fail_level, SPY_IOCS_LOGGER, "%s: too many indicator files (limit %u)", path,
-                  SPY_MAX_IOC_FILES);
+        spy_log((spy_log_level)set->fail_level, SPY_IOCS_LOGGER,
+                "%s: too many indicator files (limit %u)", path, SPY_MAX_IOC_FILES);
         return SPY_ELIMIT;
     }
     set->files_read++;
@@ -161,8 +164,8 @@ static void collect(pathlist *out, const char *dir, spy_iocs_name_filter want, b
                     unsigned depth)
 {
     if (depth > SPY_MAX_IOC_DIR_DEPTH) {
-        spy_warn(SPY_IOCS_LOGGER, "%s: indicator folders nested too deep (limit %u), skipped",
-                 dir, SPY_MAX_IOC_DIR_DEPTH);
+        spy_warn(SPY_IOCS_LOGGER, "%s: indicator folders nested too deep (limit %u), skipped", dir,
+                 SPY_MAX_IOC_DIR_DEPTH);
         return;
     }
     size_t n;
@@ -216,7 +219,7 @@ typedef struct parse_pool {
 } parse_pool;
 
 /* Bundles above this size are parsed in runs of ELEMS_PER_UNIT elements. */
-#define SPLIT_BYTES (256u * 1024u)
+#define SPLIT_BYTES    (256u * 1024u)
 #define ELEMS_PER_UNIT 512u
 
 static int read_quiet(const char *path, unsigned char **data, size_t *len, char **why)
@@ -252,7 +255,8 @@ static void run_unit(parse_pool *pp, const unit *u)
     }
     for (size_t k = u->first; k < u->first + u->count && !atomic_load(&f->split_failed); k++) {
         json_error_t err;
-        f->values[k] = json_loadb((const char *)f->data + f->elems[k].start, f->elems[k].len, 0, &err);
+        f->values[k] =
+            json_loadb((const char *)f->data + f->elems[k].start, f->elems[k].len, 0, &err);
         if (!f->values[k])
             atomic_store(&f->split_failed, true);
     }
@@ -293,7 +297,8 @@ static void plan_units(parse_pool *pp, size_t nfiles)
         }
         f->values = spy_xcalloc(f->nelems ? f->nelems : 1, sizeof *f->values);
         for (size_t k = 0; k < f->nelems; k += ELEMS_PER_UNIT)
-            add_unit(pp, &cap, (unit){i, k, f->nelems - k < ELEMS_PER_UNIT ? f->nelems - k : ELEMS_PER_UNIT});
+            add_unit(pp, &cap,
+                     (unit){i, k, f->nelems - k < ELEMS_PER_UNIT ? f->nelems - k : ELEMS_PER_UNIT});
         if (f->nelems == 0)
             add_unit(pp, &cap, (unit){i, 0, 0});
     }
@@ -363,8 +368,7 @@ static void apply_all(spy_iocs *set, parsed *files, size_t n)
     }
 }
 
-void spy_iocs_load_tree(spy_iocs *set, const char *dir, spy_iocs_name_filter want,
-                        bool recursive)
+void spy_iocs_load_tree(spy_iocs *set, const char *dir, spy_iocs_name_filter want, bool recursive)
 {
     /* A bad file inside a folder is skipped with a warning, not an error:
      * the folder as a whole was usable. */
@@ -407,7 +411,8 @@ int spy_iocs_load_path(spy_iocs *set, const char *path)
         return SPY_EINTERNAL;
     struct stat st;
     if (stat(path, &st) != 0) {
-        spy_log((spy_log_level)set->fail_level, SPY_IOCS_LOGGER, "%s: indicator file not found", path);
+        spy_log((spy_log_level)set->fail_level, SPY_IOCS_LOGGER, "%s: indicator file not found",
+                path);
         return SPY_ENOTFOUND;
     }
     if (!S_ISDIR(st.st_mode))

@@ -14,7 +14,7 @@
  * of a hostile list could not be, so past this many substrings the check
  * scans the profile list instead. */
 #define PROFILE_SUBSTRING_BUDGET (1u << 20)
-#define TERM_FLAG 0x80000000u
+#define TERM_FLAG                0x80000000u
 
 static ioc_node *node_for(ioc_index *ix, enum ioc_idx which, const char *key, size_t len)
 {

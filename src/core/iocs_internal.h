@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define SPY_IOCS_LOGGER "spyscan.iocs"
-#define SPY_IOC_NONE UINT32_MAX
+#define SPY_IOC_NONE    UINT32_MAX
 
 /* ---- pattern parser (iocs_pattern.c) ---------------------------------- */
 
@@ -40,8 +40,7 @@ typedef struct spy_ioc_pattern {
  * (operators other than '=', FOLLOWEDBY, qualifiers, NOT, too many terms);
  * SPY_EFORMAT for text that is not a pattern even by MVT's lax rule. *why
  * gets a static reason on failure. */
-int spy_ioc_pattern_parse(const char *text, size_t len, spy_ioc_pattern *out,
-                          const char **why);
+int spy_ioc_pattern_parse(const char *text, size_t len, spy_ioc_pattern *out, const char **why);
 void spy_ioc_pattern_clear(spy_ioc_pattern *p);
 /* MVT's key normalisation (hash algorithm names); returns a new string. */
 char *spy_ioc_key_normalise(const char *key, size_t len);
@@ -56,10 +55,10 @@ spy_ioc_bucket spy_ioc_key_bucket(spy_ioc_key k);
 typedef struct ioc_entry {
     char *value;
     uint32_t coll;
-    uint32_t seq;   /* load order */
-    uint32_t rank;  /* search order (§6.5): collection order, then insertion */
+    uint32_t seq;  /* load order */
+    uint32_t rank; /* search order (§6.5): collection order, then insertion */
     uint32_t first_term, nterms;
-    uint32_t cidx;  /* compound number, SPY_IOC_NONE for single values */
+    uint32_t cidx; /* compound number, SPY_IOC_NONE for single values */
     uint8_t key;
 } ioc_entry;
 
@@ -78,8 +77,22 @@ typedef struct ioc_coll {
  * node number + 1; a node holds the single indicator that wins for that
  * value and the compound terms equal to it. */
 enum ioc_idx {
-    IDX_URL, IDX_DOMAIN, IDX_DOMAIN_TAIL, IDX_PROC, IDX_PROC_PREFIX, IDX_EMAIL, IDX_FNAME, IDX_FPATH,
-    IDX_MD5, IDX_SHA1, IDX_SHA256, IDX_SHA512, IDX_CERT, IDX_APPID, IDX_PROFILE, IDX_PROP,
+    IDX_URL,
+    IDX_DOMAIN,
+    IDX_DOMAIN_TAIL,
+    IDX_PROC,
+    IDX_PROC_PREFIX,
+    IDX_EMAIL,
+    IDX_FNAME,
+    IDX_FPATH,
+    IDX_MD5,
+    IDX_SHA1,
+    IDX_SHA256,
+    IDX_SHA512,
+    IDX_CERT,
+    IDX_APPID,
+    IDX_PROFILE,
+    IDX_PROP,
     IDX_COUNT
 };
 
@@ -148,8 +161,7 @@ bool spy_iocs_add_compound(spy_iocs *set, uint32_t coll, const char *pattern,
 /* Value normalisation of §5.2 step 4 and §4.3 into a new string (NULL when
  * it ends up empty). */
 char *spy_ioc_normalise_value(spy_ioc_key key, const char *v, size_t len);
-void spy_iocs_add_file(spy_iocs *set, const char *path, const unsigned char *data,
-                       size_t len);
+void spy_iocs_add_file(spy_iocs *set, const char *path, const unsigned char *data, size_t len);
 /* Reads a whole indicator file (open + fstat, size-limited); logs one error
  * line naming the file on failure. */
 int spy_iocs_read_file(const char *path, int level, unsigned char **data, size_t *len);
@@ -195,7 +207,6 @@ int spy_iocs_load_defaults_env(spy_iocs *set, const spy_iocs_env *env);
 /* Walks a folder (recursive up to SPY_MAX_IOC_DIR_DEPTH, names sorted) and
  * loads every file accepted by want(name). Problems are warnings. */
 typedef bool (*spy_iocs_name_filter)(const char *name);
-void spy_iocs_load_tree(spy_iocs *set, const char *dir, spy_iocs_name_filter want,
-                        bool recursive);
+void spy_iocs_load_tree(spy_iocs *set, const char *dir, spy_iocs_name_filter want, bool recursive);
 
 #endif

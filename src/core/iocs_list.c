@@ -16,16 +16,26 @@ static const struct {
     const char *name;
     spy_ioc_key key;
 } k_list_types[] = {
-    {"domain", SPY_KEY_DOMAIN},        {"url", SPY_KEY_URL},
-    {"ipv4", SPY_KEY_IPV4},            {"process", SPY_KEY_PROCESS},
-    {"email", SPY_KEY_EMAIL},          {"file_name", SPY_KEY_FILE_NAME},
-    {"file_path", SPY_KEY_FILE_PATH},  {"sha256", SPY_KEY_SHA256},
-    {"sha1", SPY_KEY_SHA1},            {"md5", SPY_KEY_MD5},
-    {"app_id", SPY_KEY_APP_ID},        {"cert_sha256", SPY_KEY_CERT_SHA256},
-    {"profile_id", SPY_KEY_PROFILE_ID}, {"android_property", SPY_KEY_ANDROID_PROPERTY},
+    {"domain", SPY_KEY_DOMAIN},
+    {"url", SPY_KEY_URL},
+    {"ipv4", SPY_KEY_IPV4},
+    {"process", SPY_KEY_PROCESS},
+    {"email", SPY_KEY_EMAIL},
+    {"file_name", SPY_KEY_FILE_NAME},
+    {"file_path", SPY_KEY_FILE_PATH},
+    {"sha256", SPY_KEY_SHA256},
+    {"sha1", SPY_KEY_SHA1},
+    {"md5", SPY_KEY_MD5},
+    {"app_id", SPY_KEY_APP_ID},
+    {"cert_sha256", SPY_KEY_CERT_SHA256},
+    {"profile_id", SPY_KEY_PROFILE_ID},
+    {"android_property", SPY_KEY_ANDROID_PROPERTY},
 };
 
-static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 static bool is_hex_str(const char *s, size_t n)
 {

@@ -96,7 +96,8 @@ static void add_report(bundle *b, json_t *o)
     json_t *refs = json_object_get(o, "object_refs");
     size_t i;
     json_t *r;
-    json_array_foreach(refs, i, r) {
+    json_array_foreach(refs, i, r)
+    {
         if (json_is_string(r))
             map_set(b->reports, json_string_value(r), c, true);
     }
@@ -107,7 +108,8 @@ static void collect(bundle *b, json_t *objects)
 {
     size_t i;
     json_t *o;
-    json_array_foreach(objects, i, o) {
+    json_array_foreach(objects, i, o)
+    {
         const char *type = json_string_value(json_object_get(o, "type"));
         if (!type)
             continue;
@@ -118,7 +120,8 @@ static void collect(bundle *b, json_t *objects)
         else if (strcmp(type, "relationship") == 0)
             push(&b->relationships, &b->nrel, o);
     }
-    json_array_foreach(objects, i, o) {
+    json_array_foreach(objects, i, o)
+    {
         const char *type = json_string_value(json_object_get(o, "type"));
         if (type && strcmp(type, "report") == 0)
             add_report(b, o);
@@ -166,8 +169,8 @@ static bool clause_terms(const spy_ioc_pattern *p, const spy_ioc_clause *cl, spy
     for (size_t i = 0; i < cl->n; i++) {
         const spy_ioc_cmp *c = &p->cmps[cl->terms[i]];
         spy_ioc_key k = spy_ioc_key_from_name(c->key);
-        char *v = k == SPY_KEY_COUNT ? NULL
-                                     : spy_ioc_normalise_value(k, c->value, strlen(c->value));
+        char *v =
+            k == SPY_KEY_COUNT ? NULL : spy_ioc_normalise_value(k, c->value, strlen(c->value));
         if (!v) {
             ok = false;
             continue;

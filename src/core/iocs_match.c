@@ -11,8 +11,22 @@
 #include <string.h>
 
 typedef enum msg_kind {
-    M_URL, M_DOMAIN, M_SUBDOMAIN, M_MAYBE, M_PROC, M_PROC_TRUNC, M_EMAIL, M_FNAME, M_FPATH,
-    M_PATHPROC, M_PROFILE, M_HASH, M_CERT, M_APPID, M_PROP, M_COMPOUND
+    M_URL,
+    M_DOMAIN,
+    M_SUBDOMAIN,
+    M_MAYBE,
+    M_PROC,
+    M_PROC_TRUNC,
+    M_EMAIL,
+    M_FNAME,
+    M_FPATH,
+    M_PATHPROC,
+    M_PROFILE,
+    M_HASH,
+    M_CERT,
+    M_APPID,
+    M_PROP,
+    M_COMPOUND
 } msg_kind;
 
 /* A "%s"-only formatter: one pass to size, one to copy (messages are built
@@ -51,37 +65,61 @@ static char *message(msg_kind k, const char *s, const char *v, const char *name)
 {
     switch (k) {
     case M_URL:
-        return fill("Found a known suspicious URL %s matching indicator \"%s\" from \"%s\"", s, v, name);
+        return fill("Found a known suspicious URL %s matching indicator \"%s\" from \"%s\"", s, v,
+                    name);
     case M_DOMAIN:
-        return fill("Found a known suspicious domain %s matching indicator \"%s\" from \"%s\"", s, v, name);
+        return fill("Found a known suspicious domain %s matching indicator \"%s\" from \"%s\"", s,
+                    v, name);
     case M_SUBDOMAIN:
-        return fill("Found a sub-domain with a suspicious top level %s matching indicator \"%s\" from \"%s\"", s, v, name);
+        return fill("Found a sub-domain with a suspicious top level %s matching indicator \"%s\" "
+                    "from \"%s\"",
+                    s, v, name);
     case M_MAYBE:
-        return fill("Maybe found a known suspicious domain %s matching indicator \"%s\" from \"%s\"", s, v, name);
+        return fill(
+            "Maybe found a known suspicious domain %s matching indicator \"%s\" from \"%s\"", s, v,
+            name);
     case M_PROC:
-        return fill("Found a known suspicious process name \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill("Found a known suspicious process name \"%s\" matching indicators from \"%s\"",
+                    s, name, NULL);
     case M_PROC_TRUNC:
-        return fill("Found a truncated known suspicious process name \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill("Found a truncated known suspicious process name \"%s\" matching indicators "
+                    "from \"%s\"",
+                    s, name, NULL);
     case M_EMAIL:
-        return fill("Found a known suspicious email address \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill("Found a known suspicious email address \"%s\" matching indicators from \"%s\"",
+                    s, name, NULL);
     case M_FNAME:
-        return fill("Found a known suspicious file name \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill("Found a known suspicious file name \"%s\" matching indicators from \"%s\"", s,
+                    name, NULL);
     case M_FPATH:
-        return fill("Found a known suspicious file path \"%s\" matching indicators form \"%s\"", s, name, NULL);
+        return fill("Found a known suspicious file path \"%s\" matching indicators form \"%s\"", s,
+                    name, NULL);
     case M_PATHPROC:
-        return fill("Found known suspicious process name mentioned in file at path \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill("Found known suspicious process name mentioned in file at path \"%s\" matching "
+                    "indicators from \"%s\"",
+                    s, name, NULL);
     case M_PROFILE:
-        return fill("Found a known suspicious profile ID \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill("Found a known suspicious profile ID \"%s\" matching indicators from \"%s\"", s,
+                    name, NULL);
     case M_HASH:
-        return fill("Found a known suspicious file with hash \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill(
+            "Found a known suspicious file with hash \"%s\" matching indicators from \"%s\"", s,
+            name, NULL);
     case M_CERT:
-        return fill("Found a known suspicious app certfificate with hash \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill("Found a known suspicious app certfificate with hash \"%s\" matching "
+                    "indicators from \"%s\"",
+                    s, name, NULL);
     case M_APPID:
-        return fill("Found a known suspicious app with ID \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill("Found a known suspicious app with ID \"%s\" matching indicators from \"%s\"",
+                    s, name, NULL);
     case M_PROP:
-        return fill("Found a known suspicious Android property \"%s\" matching indicators from \"%s\"", s, name, NULL);
+        return fill(
+            "Found a known suspicious Android property \"%s\" matching indicators from \"%s\"", s,
+            name, NULL);
     case M_COMPOUND:
-        return fill("Found a known suspicious record matching compound indicator \"%s\" from \"%s\"", v, name, NULL);
+        return fill(
+            "Found a known suspicious record matching compound indicator \"%s\" from \"%s\"", v,
+            name, NULL);
     }
     return spy_xstrdup("");
 }
@@ -329,7 +367,8 @@ static dhit domain_candidates(const ctx *c, const spy_url *u)
         return h;
     take(&h, look(c, IDX_DOMAIN, u->host, u->host_len), md_is_host ? 0 : 1);
     const char *end = u->host + u->host_len;
-    for (const char *p = memchr(u->host, '.', u->host_len); p; p = memchr(p, '.', (size_t)(end - p))) {
+    for (const char *p = memchr(u->host, '.', u->host_len); p;
+         p = memchr(p, '.', (size_t)(end - p))) {
         p++;
         if (!memchr(p, '.', (size_t)(end - p)))
             break; /* bare TLD */
@@ -436,7 +475,10 @@ static bool check_file_path(const ctx *c, const char *p, spy_ioc_match *out)
 static bool check_hash(const ctx *c, const char *h, spy_ioc_match *out)
 {
     size_t n = strlen(h);
-    enum ioc_idx which = n == 32 ? IDX_MD5 : n == 40 ? IDX_SHA1 : n == 128 ? IDX_SHA512 : IDX_SHA256;
+    enum ioc_idx which = n == 32    ? IDX_MD5
+                         : n == 40  ? IDX_SHA1
+                         : n == 128 ? IDX_SHA512
+                                    : IDX_SHA256;
     return check_lower(c, which, M_HASH, h, out);
 }
 

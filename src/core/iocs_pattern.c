@@ -43,13 +43,19 @@ static void dnf_clear(dnf *d)
     d->n = 0;
 }
 
-static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 static bool is_wordc(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.' || c == '+';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == '+';
 }
-static char up(char c) { return (c >= 'a' && c <= 'z') ? (char)(c - 32) : c; }
+static char up(char c)
+{
+    return (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
+}
 
 static void skip_ws(parser *p)
 {
@@ -368,8 +374,7 @@ static int parse_mvt(const char *s, size_t len, spy_ioc_pattern *out)
     return SPY_OK;
 }
 
-int spy_ioc_pattern_parse(const char *text, size_t len, spy_ioc_pattern *out,
-                          const char **why)
+int spy_ioc_pattern_parse(const char *text, size_t len, spy_ioc_pattern *out, const char **why)
 {
     memset(out, 0, sizeof *out);
     *why = NULL;

@@ -16,8 +16,8 @@ typedef struct scan {
 
 static void ws(scan *s)
 {
-    while (s->i < s->len && (s->d[s->i] == ' ' || s->d[s->i] == '\t' || s->d[s->i] == '\n' ||
-                             s->d[s->i] == '\r'))
+    while (s->i < s->len &&
+           (s->d[s->i] == ' ' || s->d[s->i] == '\t' || s->d[s->i] == '\n' || s->d[s->i] == '\r'))
         s->i++;
 }
 
@@ -119,7 +119,8 @@ bool spy_stix_split_objects(const unsigned char *d, size_t len, spy_stix_range *
         size_t kstart = s.i;
         if (s.i >= len || d[s.i] != '"' || !skip_string(&s))
             goto fail;
-        bool is_objects = s.i - kstart == sizeof key - 1 && memcmp(d + kstart, key, sizeof key - 1) == 0;
+        bool is_objects =
+            s.i - kstart == sizeof key - 1 && memcmp(d + kstart, key, sizeof key - 1) == 0;
         ws(&s);
         if (s.i >= len || d[s.i++] != ':')
             goto fail;

@@ -18,7 +18,7 @@
 #define JW_FD_BUF (64u * 1024u)
 
 typedef struct jw_frame {
-    bool object;     /* else array */
+    bool object; /* else array */
     bool has_items;
     bool want_value; /* a key was written, its value is due */
 } jw_frame;
@@ -45,8 +45,14 @@ static spy_jw *jw_new(int fd, int indent)
     return w;
 }
 
-spy_jw *spy_jw_new_fd(int fd, int indent) { return jw_new(fd, indent); }
-spy_jw *spy_jw_new_mem(int indent) { return jw_new(-1, indent); }
+spy_jw *spy_jw_new_fd(int fd, int indent)
+{
+    return jw_new(fd, indent);
+}
+spy_jw *spy_jw_new_mem(int indent)
+{
+    return jw_new(-1, indent);
+}
 
 /* write(2) until done: a short write or EINTR is not an error. */
 static int jw_write_fd(spy_jw *w, const char *p, size_t n)
@@ -97,7 +103,10 @@ static void jw_put(spy_jw *w, const char *s, size_t n)
     w->len += n;
 }
 
-static void jw_putc(spy_jw *w, char c) { jw_put(w, &c, 1); }
+static void jw_putc(spy_jw *w, char c)
+{
+    jw_put(w, &c, 1);
+}
 
 static void jw_newline(spy_jw *w, unsigned level)
 {
@@ -169,17 +178,33 @@ static int jw_end(spy_jw *w, bool object)
     return w->err;
 }
 
-int spy_jw_begin_object(spy_jw *w) { return jw_begin(w, true); }
-int spy_jw_end_object(spy_jw *w) { return jw_end(w, true); }
-int spy_jw_begin_array(spy_jw *w) { return jw_begin(w, false); }
-int spy_jw_end_array(spy_jw *w) { return jw_end(w, false); }
+int spy_jw_begin_object(spy_jw *w)
+{
+    return jw_begin(w, true);
+}
+int spy_jw_end_object(spy_jw *w)
+{
+    return jw_end(w, true);
+}
+int spy_jw_begin_array(spy_jw *w)
+{
+    return jw_begin(w, false);
+}
+int spy_jw_end_array(spy_jw *w)
+{
+    return jw_end(w, false);
+}
 
 static const char hexdig[] = "0123456789abcdef";
 
 static void jw_put_u16(spy_jw *w, unsigned cp)
 {
-    char e[6] = {'\\', 'u', hexdig[(cp >> 12) & 15], hexdig[(cp >> 8) & 15],
-                 hexdig[(cp >> 4) & 15], hexdig[cp & 15]};
+    char e[6] = {'\\',
+                 'u',
+                 hexdig[(cp >> 12) & 15],
+                 hexdig[(cp >> 8) & 15],
+                 hexdig[(cp >> 4) & 15],
+                 hexdig[cp & 15]};
     jw_put(w, e, sizeof e);
 }
 
@@ -398,7 +423,10 @@ int spy_jw_bool(spy_jw *w, bool v)
     return v ? jw_raw_value(w, "true", 4) : jw_raw_value(w, "false", 5);
 }
 
-int spy_jw_null(spy_jw *w) { return jw_raw_value(w, "null", 4); }
+int spy_jw_null(spy_jw *w)
+{
+    return jw_raw_value(w, "null", 4);
+}
 
 static int jw_object_value(spy_jw *w, const json_t *v)
 {

@@ -27,7 +27,7 @@ int spy_jw_key(spy_jw *w, const char *key, size_t len);
 int spy_jw_string(spy_jw *w, const char *s, size_t len);
 int spy_jw_cstr(spy_jw *w, const char *s); /* NULL writes null */
 int spy_jw_int(spy_jw *w, long long v);
-int spy_jw_real(spy_jw *w, double v);     /* shortest round-trip, like Python repr */
+int spy_jw_real(spy_jw *w, double v); /* shortest round-trip, like Python repr */
 int spy_jw_bool(spy_jw *w, bool v);
 int spy_jw_null(spy_jw *w);
 int spy_jw_value(spy_jw *w, const json_t *v); /* any jansson value, in key order */

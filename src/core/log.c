@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 typedef struct logrec {
-    int level;          /* spy_log_level, or 100 + spy_level for alerts */
+    int level; /* spy_log_level, or 100 + spy_level for alerts */
     struct timeval tv;
     char *logger;
     char *message;
@@ -41,9 +41,18 @@ static void backlog_clear(void);
 
 #define ALERT_BASE 100
 
-void spy_log_set_verbose(bool verbose) { g_threshold = verbose ? SPY_LOG_DEBUG : SPY_LOG_INFO; }
-void spy_log_set_quiet(bool quiet) { g_quiet = quiet; }
-void spy_log_set_console(FILE *f) { g_console = f; }
+void spy_log_set_verbose(bool verbose)
+{
+    g_threshold = verbose ? SPY_LOG_DEBUG : SPY_LOG_INFO;
+}
+void spy_log_set_quiet(bool quiet)
+{
+    g_quiet = quiet;
+}
+void spy_log_set_console(FILE *f)
+{
+    g_console = f;
+}
 void spy_log_set_file_fd(int fd)
 {
     pthread_mutex_lock(&g_lock);
@@ -62,8 +71,14 @@ void spy_log_keep_backlog(void)
     g_keep_backlog = true;
     pthread_mutex_unlock(&g_lock);
 }
-unsigned long spy_log_warning_count(void) { return atomic_load(&g_warnings); }
-unsigned long spy_log_error_count(void) { return atomic_load(&g_errors); }
+unsigned long spy_log_warning_count(void)
+{
+    return atomic_load(&g_warnings);
+}
+unsigned long spy_log_error_count(void)
+{
+    return atomic_load(&g_errors);
+}
 
 static const char *console_label(int level)
 {
@@ -202,11 +217,20 @@ void spy_log_alert(spy_level level, const char *logger, const char *message)
     record(ALERT_BASE + (int)level, logger, spy_xstrdup(message));
 }
 
-spy_logcap *spy_logcap_new(void) { return spy_xcalloc(1, sizeof(spy_logcap)); }
+spy_logcap *spy_logcap_new(void)
+{
+    return spy_xcalloc(1, sizeof(spy_logcap));
+}
 
-void spy_logcap_begin(spy_logcap *cap) { t_cap = cap; }
+void spy_logcap_begin(spy_logcap *cap)
+{
+    t_cap = cap;
+}
 
-void spy_logcap_end(void) { t_cap = NULL; }
+void spy_logcap_end(void)
+{
+    t_cap = NULL;
+}
 
 void spy_logcap_replay(spy_logcap *cap)
 {

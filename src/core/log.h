@@ -28,8 +28,8 @@ void spy_log(spy_log_level level, const char *logger, const char *fmt, ...)
 void spy_log_alert(spy_level level, const char *logger, const char *message);
 
 #define spy_debug(logger, ...) spy_log(SPY_LOG_DEBUG, logger, __VA_ARGS__)
-#define spy_info(logger, ...) spy_log(SPY_LOG_INFO, logger, __VA_ARGS__)
-#define spy_warn(logger, ...) spy_log(SPY_LOG_WARNING, logger, __VA_ARGS__)
+#define spy_info(logger, ...)  spy_log(SPY_LOG_INFO, logger, __VA_ARGS__)
+#define spy_warn(logger, ...)  spy_log(SPY_LOG_WARNING, logger, __VA_ARGS__)
 #define spy_error(logger, ...) spy_log(SPY_LOG_ERROR, logger, __VA_ARGS__)
 
 /* Console threshold (INFO by default, DEBUG with -v); quiet drops all but

@@ -25,9 +25,9 @@ enum {
 };
 
 typedef struct spy_module {
-    const char *name;        /* MVT's class name; the timeline's Plugin column */
-    const char *slug;        /* output file stem: <slug>.json */
-    unsigned acquisitions;   /* spy_acq_kind mask it applies to */
+    const char *name;      /* MVT's class name; the timeline's Plugin column */
+    const char *slug;      /* output file stem: <slug>.json */
+    unsigned acquisitions; /* spy_acq_kind mask it applies to */
     unsigned flags;
     /* Reads the artifact and emits records. SPY_ENOTFOUND = the artifact is
      * absent (not a failure); any other error = the module failed. */
@@ -44,15 +44,15 @@ int spy_emit(spy_mod_ctx *ctx, json_t *record);
 /* Checks one observed value of the current record against the indicators;
  * on a match raises the CRITICAL alert with the indicator's message and
  * returns true. event_time may be NULL; event NULL means "the record". */
-bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value,
-                   const char *event_time, const json_t *event);
+bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value, const char *event_time,
+                   const json_t *event);
 /* The same at another level (a few MVT checks report matches as HIGH). */
 bool spy_check_ioc_level(spy_mod_ctx *ctx, spy_level level, spy_check_kind kind, const char *value,
                          const char *event_time, const json_t *event);
 /* A match the module found itself (e.g. on one piece of a value it split),
  * raised with the match's message and matched_indicator. */
-void spy_alert_match(spy_mod_ctx *ctx, spy_level level, const char *event_time,
-                     const json_t *event, const spy_ioc_match *m);
+void spy_alert_match(spy_mod_ctx *ctx, spy_level level, const char *event_time, const json_t *event,
+                     const spy_ioc_match *m);
 /* A heuristic alert with its own message (matched_indicator null). */
 void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time, const json_t *event,
                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -62,7 +62,8 @@ void spy_timeline_event(spy_mod_ctx *ctx, const char *timestamp, const char *eve
 /* A URL seen in a message, for urls.json. */
 void spy_url_seen(spy_mod_ctx *ctx, const char *url, const char *timestamp, const char *source);
 /* Graded outcome: n rows/entries skipped because they were unreadable. */
-void spy_skipped(spy_mod_ctx *ctx, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void spy_skipped(spy_mod_ctx *ctx, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* NULL when no indicator is loaded (spec/iocs.md §1). */
 const spy_iocs *spy_ctx_iocs(const spy_mod_ctx *ctx);

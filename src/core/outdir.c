@@ -21,13 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define LOGGER "spyscan.output"
+#define LOGGER       "spyscan.output"
 #define SCRATCH_NAME ".spyscan-scratch"
 
 struct spy_outdir {
     char *path;
     int fd;
-    int scratch_fd; /* -1 until first use */
+    int scratch_fd;       /* -1 until first use */
     pthread_mutex_t lock; /* lazy scratch creation from several threads */
 };
 
@@ -132,7 +132,8 @@ static int check_inputs(const char *path, const char *const *inputs, size_t n)
     char *out = resolve_maybe_missing(path);
     if (!out) {
         char eb[128];
-        spy_error(LOGGER, "Cannot resolve output folder %s: %s", path, errstr(errno, eb, sizeof eb));
+        spy_error(LOGGER, "Cannot resolve output folder %s: %s", path,
+                  errstr(errno, eb, sizeof eb));
         return SPY_EIO;
     }
     int rc = SPY_OK;
@@ -220,12 +221,14 @@ static int open_folder(spy_outdir *d, bool force)
     char eb[128];
     d->fd = open(d->path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     if (d->fd < 0) {
-        spy_error(LOGGER, "Cannot open output folder %s: %s", d->path, errstr(errno, eb, sizeof eb));
+        spy_error(LOGGER, "Cannot open output folder %s: %s", d->path,
+                  errstr(errno, eb, sizeof eb));
         return SPY_EIO;
     }
     bool empty = true;
     if (dir_is_empty(d->fd, &empty) != SPY_OK) {
-        spy_error(LOGGER, "Cannot list output folder %s: %s", d->path, errstr(errno, eb, sizeof eb));
+        spy_error(LOGGER, "Cannot list output folder %s: %s", d->path,
+                  errstr(errno, eb, sizeof eb));
         return SPY_EIO;
     }
     if (!empty && !force) {
@@ -240,8 +243,8 @@ static int open_folder(spy_outdir *d, bool force)
     return SPY_OK;
 }
 
-int spy_outdir_open(spy_outdir **out, const char *path, const char *const *inputs,
-                    size_t n_inputs, bool force)
+int spy_outdir_open(spy_outdir **out, const char *path, const char *const *inputs, size_t n_inputs,
+                    bool force)
 {
     *out = NULL;
     if (!path || !*path) {
@@ -268,8 +271,14 @@ int spy_outdir_open(spy_outdir **out, const char *path, const char *const *input
     return SPY_OK;
 }
 
-const char *spy_outdir_path(const spy_outdir *d) { return d->path; }
-int spy_outdir_fd(const spy_outdir *d) { return d->fd; }
+const char *spy_outdir_path(const spy_outdir *d)
+{
+    return d->path;
+}
+int spy_outdir_fd(const spy_outdir *d)
+{
+    return d->fd;
+}
 
 static int scratch_create(spy_outdir *d)
 {
@@ -391,7 +400,10 @@ int spy_afile_open(spy_afile **out, spy_outdir *d, const char *name)
     return SPY_OK;
 }
 
-int spy_afile_fd(const spy_afile *f) { return f->fd; }
+int spy_afile_fd(const spy_afile *f)
+{
+    return f->fd;
+}
 
 static void afile_free(spy_afile *f)
 {
@@ -418,7 +430,8 @@ int spy_afile_commit(spy_afile *f)
     afile_free(f);
     return SPY_OK;
 fail:
-    spy_error(LOGGER, "Cannot %s %s/%s: %s", what, f->d->path, f->name, errstr(errno, eb, sizeof eb));
+    spy_error(LOGGER, "Cannot %s %s/%s: %s", what, f->d->path, f->name,
+              errstr(errno, eb, sizeof eb));
     spy_afile_abort(f);
     return SPY_EIO;
 }

@@ -12,8 +12,8 @@ typedef struct spy_outdir spy_outdir;
  * naming the folder: a folder inside, equal to, or containing one of the
  * inputs (SPY_EUSAGE); a non-empty folder unless force (SPY_EEXISTS);
  * a path that cannot be created (SPY_EIO). */
-int spy_outdir_open(spy_outdir **out, const char *path, const char *const *inputs,
-                    size_t n_inputs, bool force);
+int spy_outdir_open(spy_outdir **out, const char *path, const char *const *inputs, size_t n_inputs,
+                    bool force);
 const char *spy_outdir_path(const spy_outdir *d);
 int spy_outdir_fd(const spy_outdir *d);
 /* A private scratch folder inside the output folder (spill files), created

@@ -23,7 +23,9 @@ static unsigned xml_depth(const char *s, size_t len)
         bool closing = s[i + 1] == '/';
         const char *t = s + i + 1 + closing;
         size_t left = len - (size_t)(t - s);
-        size_t n = left >= 5 && memcmp(t, "array", 5) == 0 ? 5 : left >= 4 && memcmp(t, "dict", 4) == 0 ? 4 : 0;
+        size_t n = left >= 5 && memcmp(t, "array", 5) == 0  ? 5
+                   : left >= 4 && memcmp(t, "dict", 4) == 0 ? 4
+                                                            : 0;
         if (!n || left <= n || (t[n] != '>' && t[n] != ' ' && t[n] != '/'))
             continue;
         const char *gt = memchr(t, '>', left);
@@ -144,10 +146,8 @@ static json_t *convert(plist_t node, unsigned depth)
         }
         return a;
     }
-    case PLIST_DICT:
-        return convert_dict(node, depth);
-    default:
-        return json_null();
+    case PLIST_DICT: return convert_dict(node, depth);
+    default: return json_null();
     }
 }
 

@@ -44,8 +44,8 @@ static int rf_fail(spy_results_file *r, int rc)
         if (strerror_r(errno, eb, sizeof eb) != 0)
             eb[0] = '\0';
     }
-    spy_error(LOGGER, "Cannot write %s/%s: %s%s%s", spy_outdir_path(r->d), r->name,
-              spy_err_str(rc), eb[0] ? ": " : "", eb);
+    spy_error(LOGGER, "Cannot write %s/%s: %s%s%s", spy_outdir_path(r->d), r->name, spy_err_str(rc),
+              eb[0] ? ": " : "", eb);
     return r->err = rc;
 }
 
@@ -78,7 +78,10 @@ int spy_results_file_add(spy_results_file *r, const json_t *record)
     return SPY_OK;
 }
 
-size_t spy_results_file_count(const spy_results_file *r) { return r->count; }
+size_t spy_results_file_count(const spy_results_file *r)
+{
+    return r->count;
+}
 
 static void rf_free(spy_results_file *r)
 {

@@ -18,10 +18,10 @@ struct spy_mod_ctx {
     spy_run *run;
     size_t index;
     const spy_module *mod;
-    const spy_iocs *iocs;          /* NULL when none loaded */
-    spy_results_file *results;     /* NULL when not writing */
+    const spy_iocs *iocs;      /* NULL when none loaded */
+    spy_results_file *results; /* NULL when not writing */
     spy_ioc_scratch *scratch;
-    const json_t *record;          /* the record being checked */
+    const json_t *record; /* the record being checked */
     spy_alert_list alerts;
     spy_mod_stats *stats;
     char *logger;
@@ -49,11 +49,26 @@ static double now_seconds(void)
 
 /* ---- module-facing API ------------------------------------------------- */
 
-const spy_iocs *spy_ctx_iocs(const spy_mod_ctx *ctx) { return ctx->iocs; }
-const spy_acq *spy_ctx_acq(const spy_mod_ctx *ctx) { return ctx->run->acq; }
-const spy_module *spy_ctx_module(const spy_mod_ctx *ctx) { return ctx->mod; }
-bool spy_ctx_fast(const spy_mod_ctx *ctx) { return ctx->run->fast; }
-const char *spy_ctx_logger(const spy_mod_ctx *ctx) { return ctx->logger; }
+const spy_iocs *spy_ctx_iocs(const spy_mod_ctx *ctx)
+{
+    return ctx->iocs;
+}
+const spy_acq *spy_ctx_acq(const spy_mod_ctx *ctx)
+{
+    return ctx->run->acq;
+}
+const spy_module *spy_ctx_module(const spy_mod_ctx *ctx)
+{
+    return ctx->mod;
+}
+bool spy_ctx_fast(const spy_mod_ctx *ctx)
+{
+    return ctx->run->fast;
+}
+const char *spy_ctx_logger(const spy_mod_ctx *ctx)
+{
+    return ctx->logger;
+}
 
 static void raise_alert(spy_mod_ctx *ctx, spy_level level, const char *event_time,
                         const json_t *event, const char *message, const spy_ioc_match *m)
@@ -91,21 +106,20 @@ bool spy_check_ioc_level(spy_mod_ctx *ctx, spy_level level, spy_check_kind kind,
     return true;
 }
 
-bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value,
-                   const char *event_time, const json_t *event)
+bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value, const char *event_time,
+                   const json_t *event)
 {
     return spy_check_ioc_level(ctx, SPY_LEVEL_CRITICAL, kind, value, event_time, event);
 }
 
-void spy_alert_match(spy_mod_ctx *ctx, spy_level level, const char *event_time,
-                     const json_t *event, const spy_ioc_match *m)
+void spy_alert_match(spy_mod_ctx *ctx, spy_level level, const char *event_time, const json_t *event,
+                     const spy_ioc_match *m)
 {
     raise_alert(ctx, level, event_time, event, m->message, m);
 }
 
-void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time,
-                     const json_t *event,
-               const char *fmt, ...)
+void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time, const json_t *event,
+                     const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -124,8 +138,8 @@ void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time,
 void spy_timeline_event(spy_mod_ctx *ctx, const char *timestamp, const char *event,
                         const char *description)
 {
-    if (ctx->run->timeline &&
-        spy_timeline_add(ctx->run->timeline, timestamp, ctx->mod->name, event, description) != SPY_OK)
+    if (ctx->run->timeline && spy_timeline_add(ctx->run->timeline, timestamp, ctx->mod->name, event,
+                                               description) != SPY_OK)
         ctx->write_err = SPY_EIO;
 }
 
@@ -190,8 +204,8 @@ static void run_job(pool *p, size_t i)
     }
     spy_info(ctx->logger, "Running module %s...", job->module->name);
     if (r->out && r->write_results)
-        ctx->results = spy_results_file_new(r->out, job->module->slug,
-                                            job->module->flags & SPY_MOD_MAPPING);
+        ctx->results =
+            spy_results_file_new(r->out, job->module->slug, job->module->flags & SPY_MOD_MAPPING);
     int err = job->feed ? job->feed(ctx, job->feed_ud) : job->module->run(ctx);
     if (err == SPY_OK && ctx->write_err)
         err = ctx->write_err;

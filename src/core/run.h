@@ -9,9 +9,9 @@
 
 typedef enum spy_mod_status {
     SPY_MODST_OK = 0,
-    SPY_MODST_ABSENT,  /* artifact not in this acquisition */
-    SPY_MODST_FAILED,  /* could not be read; reported, the others went on */
-    SPY_MODST_FAST     /* skipped by --fast */
+    SPY_MODST_ABSENT, /* artifact not in this acquisition */
+    SPY_MODST_FAILED, /* could not be read; reported, the others went on */
+    SPY_MODST_FAST    /* skipped by --fast */
 } spy_mod_status;
 
 typedef struct spy_mod_stats {
@@ -19,8 +19,8 @@ typedef struct spy_mod_stats {
     spy_mod_status status;
     int err;
     size_t records;
-    size_t skipped;     /* rows/entries that could not be read */
-    size_t alerts[5];   /* by spy_level_index */
+    size_t skipped;   /* rows/entries that could not be read */
+    size_t alerts[5]; /* by spy_level_index */
     size_t ioc_matches;
     double seconds;
 } spy_mod_stats;
@@ -31,23 +31,23 @@ typedef int (*spy_feed_fn)(spy_mod_ctx *ctx, void *ud);
 
 typedef struct spy_job {
     const spy_module *module;
-    spy_feed_fn feed;   /* NULL: module->run */
+    spy_feed_fn feed; /* NULL: module->run */
     void *feed_ud;
 } spy_job;
 
 typedef struct spy_run {
     /* inputs */
     const spy_acq *acq;
-    const spy_iocs *iocs;     /* a set with no indicator counts as none */
-    spy_outdir *out;          /* NULL: nothing is written */
-    spy_timeline *timeline;   /* NULL: no timeline */
-    spy_urls *urls;           /* NULL: no urls.json */
-    bool write_results;       /* <slug>.json files (off for check-iocs) */
+    const spy_iocs *iocs;   /* a set with no indicator counts as none */
+    spy_outdir *out;        /* NULL: nothing is written */
+    spy_timeline *timeline; /* NULL: no timeline */
+    spy_urls *urls;         /* NULL: no urls.json */
+    bool write_results;     /* <slug>.json files (off for check-iocs) */
     bool fast;
-    unsigned threads;         /* 0: a default from the machine */
+    unsigned threads; /* 0: a default from the machine */
     /* outputs */
-    spy_mod_stats *stats;     /* one per job */
-    spy_alert_list alerts;    /* every alert, in module order */
+    spy_mod_stats *stats;  /* one per job */
+    spy_alert_list alerts; /* every alert, in module order */
 } spy_run;
 
 /* Runs the jobs; fills r->stats (allocated here) and r->alerts. Returns

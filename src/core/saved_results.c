@@ -13,12 +13,12 @@
  * window (JSON_DISABLE_EOF_CHECK reports how many bytes it used); when an
  * element runs past the window the window grows, up to a limit. */
 typedef struct reader {
-    int fd;               /* -1 for memory input */
+    int fd; /* -1 for memory input */
     const char *mem;
     size_t mem_len;
     char *buf;
     size_t start, end, cap;
-    size_t consumed;      /* bytes before buf[start] */
+    size_t consumed; /* bytes before buf[start] */
     int eof;
 } reader;
 
@@ -81,7 +81,10 @@ static int peek(reader *r)
     }
 }
 
-static size_t offset_of(const reader *r) { return r->consumed + r->start; }
+static size_t offset_of(const reader *r)
+{
+    return r->consumed + r->start;
+}
 
 /* Parses one value at the window start; grows the window when the value
  * continues past it. */
@@ -91,7 +94,8 @@ static json_t *parse_one(reader *r, const char **why)
         size_t len;
         const char *w = window(r, &len);
         json_error_t e;
-        json_t *v = json_loadb(w, len, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+        json_t *v =
+            json_loadb(w, len, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
         bool more = r->fd >= 0 && !r->eof;
         /* A scalar ending exactly at the window end may continue (123|45). */
         if (v && (json_is_object(v) || json_is_array(v) || (size_t)e.position < len || !more)) {
@@ -161,8 +165,8 @@ int spy_saved_foreach_fd(int fd, spy_saved_cb cb, void *ud, const char **why, si
     return rc;
 }
 
-int spy_saved_foreach_mem(const char *data, size_t len, spy_saved_cb cb, void *ud,
-                          const char **why, size_t *offset)
+int spy_saved_foreach_mem(const char *data, size_t len, spy_saved_cb cb, void *ud, const char **why,
+                          size_t *offset)
 {
     reader r = {.fd = -1, .mem = data, .mem_len = len};
     return walk(&r, cb, ud, why, offset);

@@ -16,7 +16,7 @@ typedef int (*spy_saved_cb)(json_t *record, void *ud);
  * a truncated array, after the records before the damage were delivered. */
 int spy_saved_foreach_fd(int fd, spy_saved_cb cb, void *ud, const char **why, size_t *offset);
 /* Same over a memory buffer (tests, fuzzing). */
-int spy_saved_foreach_mem(const char *data, size_t len, spy_saved_cb cb, void *ud,
-                          const char **why, size_t *offset);
+int spy_saved_foreach_mem(const char *data, size_t len, spy_saved_cb cb, void *ud, const char **why,
+                          size_t *offset);
 
 #endif

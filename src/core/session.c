@@ -116,9 +116,14 @@ static int write_info(spy_outdir *out, const char *input, const spy_iocs *iocs, 
     int err = SPY_OK;
     if (hashes)
         err = spy_hash_inputs(input, threads, &h, &nh);
-    spy_info info = {.target_path = target, .version = SPY_VERSION, .date = date,
-                     .ioc_files = files, .ioc_files_sha256 = sums, .n_ioc_files = nf,
-                     .hashes = h, .n_hashes = nh};
+    spy_info info = {.target_path = target,
+                     .version = SPY_VERSION,
+                     .date = date,
+                     .ioc_files = files,
+                     .ioc_files_sha256 = sums,
+                     .n_ioc_files = nf,
+                     .hashes = h,
+                     .n_hashes = nh};
     if (err == SPY_OK)
         err = spy_info_write(out, &info);
     spy_hash_entries_free(h, nh);
@@ -222,12 +227,14 @@ int spy_session_check(const spy_check_cmd *cmd, const spy_check_opts *o)
         return SPY_EXIT_CLEAN;
     }
     if (o->module && n == 0) {
-        spy_error(LOGGER, "No %s module is named '%s' (see --list-modules)", cmd->command, o->module);
+        spy_error(LOGGER, "No %s module is named '%s' (see --list-modules)", cmd->command,
+                  o->module);
         return SPY_EXIT_USAGE;
     }
     struct stat st;
     if (stat(o->input, &st) != 0) {
-        spy_error(LOGGER, "%s: %s", o->input, errno == ENOENT ? "no such file or folder" : "cannot be read");
+        spy_error(LOGGER, "%s: %s", o->input,
+                  errno == ENOENT ? "no such file or folder" : "cannot be read");
         return SPY_EXIT_INPUT;
     }
     session s = {0};

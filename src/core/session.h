@@ -20,11 +20,11 @@ enum {
 };
 
 typedef struct spy_ioc_opts {
-    const char **paths;       /* -i/--iocs */
+    const char **paths; /* -i/--iocs */
     size_t n_paths;
-    const char **lists;       /* --ioc-list TYPE=FILE */
+    const char **lists; /* --ioc-list TYPE=FILE */
     size_t n_lists;
-    bool no_defaults;         /* --no-default-iocs: only what is named */
+    bool no_defaults; /* --no-default-iocs: only what is named */
 } spy_ioc_opts;
 
 /* Loads indicators per design.md §4. Returns an exit code: CLEAN, USAGE (a
@@ -33,12 +33,12 @@ typedef struct spy_ioc_opts {
 int spy_session_load_iocs(const spy_ioc_opts *o, spy_iocs **out);
 
 typedef struct spy_check_cmd {
-    const char *platform;     /* "ios" | "android" */
-    const char *command;      /* "check-backup", ... */
-    const char *what;         /* "iTunes backup", for "Checking <what> at path" */
-    unsigned acq_kinds;       /* modules applying to any of these run */
+    const char *platform; /* "ios" | "android" */
+    const char *command;  /* "check-backup", ... */
+    const char *what;     /* "iTunes backup", for "Checking <what> at path" */
+    unsigned acq_kinds;   /* modules applying to any of these run */
     bool android_timeline;
-    bool saved_results;       /* check-iocs: the input is a folder of saved results */
+    bool saved_results; /* check-iocs: the input is a folder of saved results */
     /* Opens the acquisition; returns an exit code (CLEAN or INPUT) after
      * logging one line naming the file and the problem. */
     int (*open_acq)(const char *path, spy_acq *out);
@@ -50,7 +50,7 @@ typedef struct spy_check_opts {
     const char *output;
     bool force;
     spy_ioc_opts iocs;
-    const char *module;       /* -m: only this class name */
+    const char *module; /* -m: only this class name */
     bool list_modules;
     bool fast;
     bool hashes;

@@ -36,7 +36,10 @@ static inline uint64_t rd64(const unsigned char *p)
     return v;
 }
 
-static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static inline uint64_t rotl64(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
 
 /* Eight bytes per step (the URL checker hashes several host names per
  * check), then a murmur3-style finaliser so low bits are well mixed for the
@@ -198,10 +201,12 @@ bool spy_strmap_has(const spy_strmap *m, const char *key, size_t len)
     return spy_strmap_find(m, key, len) != NULL;
 }
 
-size_t spy_strmap_count(const spy_strmap *m) { return m ? m->count : 0; }
+size_t spy_strmap_count(const spy_strmap *m)
+{
+    return m ? m->count : 0;
+}
 
-bool spy_strmap_next(const spy_strmap *m, size_t *iter, const char **key, size_t *len,
-                     void **value)
+bool spy_strmap_next(const spy_strmap *m, size_t *iter, const char **key, size_t *len, void **value)
 {
     if (!m)
         return false;

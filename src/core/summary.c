@@ -48,10 +48,13 @@ void spy_summary_print(FILE *f, const spy_run *r, size_t n, const char *output_p
     if (output_path)
         fprintf(f, "Results written to %s\n", output_path);
     if (spy_run_has_findings(r))
-        fprintf(f, "\nWARNING: spyscan produced HIGH or CRITICAL alerts. Only a careful review by an\n"
-                   "expert can tell whether they are signs of an attack.\n");
+        fprintf(f,
+                "\nWARNING: spyscan produced HIGH or CRITICAL alerts. Only a careful review by an\n"
+                "expert can tell whether they are signs of an attack.\n");
     else
         fprintf(f, "\nNOTE: the absence of severe alerts does not prove the device is clean.\n");
-    fprintf(f, "If you suspect a spyware attack, seek help from a reputable expert, such as\n"
-               "Amnesty International's Security Lab: https://securitylab.amnesty.org/get-help/?c=mvt\n");
+    fprintf(
+        f,
+        "If you suspect a spyware attack, seek help from a reputable expert, such as\n"
+        "Amnesty International's Security Lab: https://securitylab.amnesty.org/get-help/?c=mvt\n");
 }

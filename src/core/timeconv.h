@@ -12,8 +12,8 @@
 #define SPY_ISO_LEN 27 /* "YYYY-MM-DD HH:MM:SS.ffffff" + NUL */
 
 /* Seconds between the epochs. */
-#define SPY_MAC_EPOCH_OFFSET 978307200.0       /* 2001-01-01 - 1970-01-01 */
-#define SPY_WEBKIT_EPOCH_OFFSET 11644473600.0  /* 1970-01-01 - 1601-01-01 */
+#define SPY_MAC_EPOCH_OFFSET    978307200.0   /* 2001-01-01 - 1970-01-01 */
+#define SPY_WEBKIT_EPOCH_OFFSET 11644473600.0 /* 1970-01-01 - 1601-01-01 */
 
 /* Unix seconds (float) to ISO text; false and "" when out of range. */
 bool spy_iso_from_unix(double unix_secs, char out[SPY_ISO_LEN]);

@@ -21,9 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define LOGGER "spyscan.output"
-#define TL_FANIN 16u               /* runs merged at once */
-#define TL_IO_BUF (64u * 1024u)    /* run reader buffer and CSV flush size */
+#define LOGGER    "spyscan.output"
+#define TL_FANIN  16u           /* runs merged at once */
+#define TL_IO_BUF (64u * 1024u) /* run reader buffer and CSV flush size */
 
 /* One row: four NUL-terminated fields packed after the header. NULL is
  * stored as "" (it sorts and prints as the empty string). */
@@ -42,12 +42,12 @@ struct spy_timeline {
     tl_row **rows;
     size_t n, cap;
     size_t bytes, run_bytes;
-    size_t total; /* rows ever added */
+    size_t total;   /* rows ever added */
     unsigned *runs; /* ids of the run files in scratch */
     size_t n_runs;
     unsigned id, next_run;
     bool written; /* spy_timeline_write ran: rows are gone */
-    int err; /* sticky, logged where it happened */
+    int err;      /* sticky, logged where it happened */
 };
 
 static unsigned g_timeline_ids;
@@ -120,7 +120,10 @@ static void sort_rows(tl_row **rows, size_t n)
     free(keys);
 }
 
-static size_t row_bytes(const tl_row *r) { return sizeof *r + r->size; }
+static size_t row_bytes(const tl_row *r)
+{
+    return sizeof *r + r->size;
+}
 
 int spy_timeline_new(spy_timeline **out, spy_outdir *d, bool android)
 {
@@ -261,7 +264,10 @@ static int src_next(tl_src *s)
 
 /* ---- the k-way merge -------------------------------------------------- */
 
-static bool src_less(const tl_src *a, const tl_src *b) { return row_cmp(a->cur, b->cur) < 0; }
+static bool src_less(const tl_src *a, const tl_src *b)
+{
+    return row_cmp(a->cur, b->cur) < 0;
+}
 
 static void heap_down(tl_src **h, size_t n, size_t i)
 {
@@ -445,8 +451,8 @@ static tl_row *row_new(const char *const f[4])
     return r;
 }
 
-int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin,
-                     const char *event, const char *description)
+int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin, const char *event,
+                     const char *description)
 {
     const char *f[4] = {timestamp, plugin, event, description};
     tl_row *r = row_new(f);

@@ -19,9 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define LOGGER "spyscan.output"
+#define LOGGER      "spyscan.output"
 #define SPILL_BYTES (1024u * 1024u)
-#define NO_FIELD UINT32_MAX /* length marking a NULL field */
+#define NO_FIELD    UINT32_MAX /* length marking a NULL field */
 
 typedef struct url_sink {
     spy_buf mem;
@@ -49,8 +49,7 @@ static const char *errstr(int e, char *buf, size_t n)
 static int urls_fail(spy_urls *u, int rc, const char *what, int e)
 {
     int zero = 0;
-    if (!__atomic_compare_exchange_n(&u->err, &zero, rc, false, __ATOMIC_SEQ_CST,
-                                     __ATOMIC_SEQ_CST))
+    if (!__atomic_compare_exchange_n(&u->err, &zero, rc, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
         return u->err;
     char eb[128];
     spy_error(LOGGER, "URLs: cannot %s in %s: %s", what, spy_outdir_path(u->d),
@@ -116,7 +115,10 @@ int spy_urls_add(spy_urls *u, size_t module_index, const char *url, const char *
     return s->mem.len > SPILL_BYTES ? sink_spill(u, module_index, s) : SPY_OK;
 }
 
-size_t spy_urls_count(const spy_urls *u) { return __atomic_load_n(&u->count, __ATOMIC_RELAXED); }
+size_t spy_urls_count(const spy_urls *u)
+{
+    return __atomic_load_n(&u->count, __ATOMIC_RELAXED);
+}
 
 /* ---- writing urls.json ------------------------------------------------ */
 

@@ -5,10 +5,22 @@
 
 #include <string.h>
 
-static inline bool is_removed(char c) { return c == '\t' || c == '\r' || c == '\n'; }
-static inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
-static inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static inline bool is_removed(char c)
+{
+    return c == '\t' || c == '\r' || c == '\n';
+}
+static inline char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+static inline bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 static inline bool is_hex(char c)
 {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -61,8 +73,7 @@ static size_t skip_scheme(const char *s, size_t len)
 
 /* Copies the netloc starting at s[i], lower-cased and without removed
  * characters, into buf. Returns its length or (size_t)-1 when too long. */
-static size_t copy_netloc(const char *s, size_t len, size_t i, char *buf, size_t max,
-                          size_t *end)
+static size_t copy_netloc(const char *s, size_t len, size_t i, char *buf, size_t max, size_t *end)
 {
     size_t n = 0;
     for (; i < len; i++) {

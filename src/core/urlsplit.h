@@ -25,16 +25,16 @@
 #define SPY_URLSPLIT_BUF 4096u
 
 typedef struct spy_url {
-    const char *netloc;  /* in buf, lower-cased */
+    const char *netloc; /* in buf, lower-cased */
     size_t netloc_len;
-    const char *host;    /* in buf, lower-cased, no brackets, no trailing dots */
+    const char *host; /* in buf, lower-cased, no brackets, no trailing dots */
     size_t host_len;
-    size_t path_off;     /* offset in the input of the '/', '?' or '#' ending
-                            the netloc, or the input length */
-    bool scheme_added;   /* "https://" was assumed (no scheme prefix) */
-    bool has_userinfo;   /* an '@' in the netloc */
-    bool has_port;       /* a ':' after the host */
-    bool bracketed;      /* host was an [IPv6] (or [vX.future]) literal */
+    size_t path_off;   /* offset in the input of the '/', '?' or '#' ending
+                          the netloc, or the input length */
+    bool scheme_added; /* "https://" was assumed (no scheme prefix) */
+    bool has_userinfo; /* an '@' in the netloc */
+    bool has_port;     /* a ':' after the host */
+    bool bracketed;    /* host was an [IPv6] (or [vX.future]) literal */
 } spy_url;
 
 /* Returns SPY_OK, SPY_EFORMAT when Python would give no hostname or raise

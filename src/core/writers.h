@@ -27,8 +27,8 @@ int spy_alerts_write_timeline_csv(spy_outdir *d, const spy_alert *alerts, size_t
  * output folder's scratch space. spy_timeline_add is thread-safe. */
 typedef struct spy_timeline spy_timeline;
 int spy_timeline_new(spy_timeline **out, spy_outdir *d, bool android);
-int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin,
-                     const char *event, const char *description);
+int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin, const char *event,
+                     const char *description);
 size_t spy_timeline_rows(const spy_timeline *t);
 /* Writes timeline.csv when at least one row was added. */
 int spy_timeline_write(spy_timeline *t);

@@ -68,9 +68,15 @@ static void add_row(bf_backup *b, const char *domain, const char *relpath, int f
 {
     char id[41];
     bf_file_id(domain, relpath, id);
-    bpw_mbfile m = {.relative_path = relpath, .size = size, .mode = mode, .user_id = 501,
-                    .group_id = 501, .inode = b->inode++, .protection_class = flags == 1 ? 3 : 0,
-                    .birth = 1600000000, .last_modified = 1600000100,
+    bpw_mbfile m = {.relative_path = relpath,
+                    .size = size,
+                    .mode = mode,
+                    .user_id = 501,
+                    .group_id = 501,
+                    .inode = b->inode++,
+                    .protection_class = flags == 1 ? 3 : 0,
+                    .birth = 1600000000,
+                    .last_modified = 1600000100,
                     .last_status_change = 1600000200};
     uint8_t *blob = NULL;
     size_t blen = 0;
@@ -102,7 +108,8 @@ static void write_blob(bf_backup *b, const char *domain, const char *relpath, co
     free(sub);
 }
 
-void bf_add_file(bf_backup *b, const char *domain, const char *relpath, const void *data, size_t len)
+void bf_add_file(bf_backup *b, const char *domain, const char *relpath, const void *data,
+                 size_t len)
 {
     add_row(b, domain, relpath, 1, (int64_t)len, 0100644);
     write_blob(b, domain, relpath, data, len);

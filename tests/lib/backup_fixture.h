@@ -15,7 +15,8 @@ bf_backup *bf_new(const char *dir);
 /* SHA-1 hex of "<domain>-<relpath>" (41 bytes with the NUL). */
 void bf_file_id(const char *domain, const char *relpath, char out[41]);
 /* A regular file: content at <xx>/<fileID>, a Files row with its MBFile. */
-void bf_add_file(bf_backup *b, const char *domain, const char *relpath, const void *data, size_t len);
+void bf_add_file(bf_backup *b, const char *domain, const char *relpath, const void *data,
+                 size_t len);
 /* A Files row only (a partial backup whose content file is missing). */
 void bf_add_missing(bf_backup *b, const char *domain, const char *relpath);
 void bf_add_dir(bf_backup *b, const char *domain, const char *relpath);

@@ -25,7 +25,8 @@ char *mh_stix(const char *const *patterns)
                                               "id", rid, "relationship_type", "indicates",
                                               "source_ref", id, "target_ref", "malware--test"));
     }
-    json_t *bundle = json_pack("{s:s, s:s, s:o}", "type", "bundle", "id", "bundle--test", "objects", objs);
+    json_t *bundle =
+        json_pack("{s:s, s:s, s:o}", "type", "bundle", "id", "bundle--test", "objects", objs);
     char *s = json_dumps(bundle, 0);
     json_decref(bundle);
     return s;
@@ -150,8 +151,8 @@ void mh_run_backup(const spy_module *m, const char *backup_dir, const char *stix
     mh_run(&spy_cmd_ios_check_backup, mods, backup_dir, stix, m->slug, r);
 }
 
-void mh_check_iocs(const spy_check_cmd *cmd, const spy_module *const *modules, const char *saved_dir,
-                   const char *stix, const char *slug, mh_result *r)
+void mh_check_iocs(const spy_check_cmd *cmd, const spy_module *const *modules,
+                   const char *saved_dir, const char *stix, const char *slug, mh_result *r)
 {
     memset(r, 0, sizeof *r);
     char *scratch = tu_mkdtemp();

@@ -10,12 +10,12 @@
 #include <jansson.h>
 
 typedef struct mh_result {
-    char *out_dir;     /* the output folder (removed by mh_result_free) */
+    char *out_dir; /* the output folder (removed by mh_result_free) */
     int exit_code;
-    json_t *records;   /* <slug>.json (NULL when the module wrote none) */
-    json_t *alerts;    /* <slug>_detected.json, or an empty array */
-    json_t *timeline;  /* timeline.csv rows as [timestamp, plugin, event, description] */
-    json_t *urls;      /* urls.json, or an empty array */
+    json_t *records;  /* <slug>.json (NULL when the module wrote none) */
+    json_t *alerts;   /* <slug>_detected.json, or an empty array */
+    json_t *timeline; /* timeline.csv rows as [timestamp, plugin, event, description] */
+    json_t *urls;     /* urls.json, or an empty array */
 } mh_result;
 
 /* A STIX2 bundle (malware "TestMalware") with one indicator per pattern,
@@ -30,8 +30,8 @@ void mh_run(const spy_check_cmd *cmd, const spy_module *const *modules, const ch
 /* Same for one module on an iOS backup folder. */
 void mh_run_backup(const spy_module *m, const char *backup_dir, const char *stix, mh_result *r);
 /* check-iocs of a saved results folder with the bundle stix. */
-void mh_check_iocs(const spy_check_cmd *cmd, const spy_module *const *modules, const char *saved_dir,
-                   const char *stix, const char *slug, mh_result *r);
+void mh_check_iocs(const spy_check_cmd *cmd, const spy_module *const *modules,
+                   const char *saved_dir, const char *stix, const char *slug, mh_result *r);
 void mh_result_free(mh_result *r);
 
 /* The n-th alert's field, or NULL. */

@@ -23,19 +23,17 @@ static inline char *ft_bundle(const char *malware, const char *const *patterns, 
 {
     json_t *objs = json_array();
     json_array_append_new(objs, json_pack("{s:s,s:s,s:s,s:s,s:b}", "type", "malware", "id",
-                                          "malware--00000000-0000-4000-8000-000000000001",
-                                          "name", malware, "description", "test malware",
-                                          "is_family", 0));
+                                          "malware--00000000-0000-4000-8000-000000000001", "name",
+                                          malware, "description", "test malware", "is_family", 0));
     for (size_t i = 0; i < n; i++) {
         char id[64];
         snprintf(id, sizeof id, "indicator--00000000-0000-4000-8000-%012zu", i);
-        json_array_append_new(objs, json_pack("{s:s,s:s,s:s,s:s}", "type", "indicator", "id",
-                                              id, "pattern", patterns[i], "pattern_type",
-                                              "stix"));
-        json_array_append_new(
-            objs, json_pack("{s:s,s:s,s:s,s:s}", "type", "relationship", "relationship_type",
-                            "indicates", "source_ref", id, "target_ref",
-                            "malware--00000000-0000-4000-8000-000000000001"));
+        json_array_append_new(objs, json_pack("{s:s,s:s,s:s,s:s}", "type", "indicator", "id", id,
+                                              "pattern", patterns[i], "pattern_type", "stix"));
+        json_array_append_new(objs, json_pack("{s:s,s:s,s:s,s:s}", "type", "relationship",
+                                              "relationship_type", "indicates", "source_ref", id,
+                                              "target_ref",
+                                              "malware--00000000-0000-4000-8000-000000000001"));
     }
     json_t *b = json_pack("{s:s,s:s,s:o}", "type", "bundle", "id",
                           "bundle--00000000-0000-4000-8000-000000000000", "objects", objs);
@@ -46,9 +44,8 @@ static inline char *ft_bundle(const char *malware, const char *const *patterns, 
 
 static inline void ft_load_json(spy_iocs *set, const char *json, const char *name)
 {
-    assert_int_equal(spy_iocs_load_stix2_buffer(set, name, (const unsigned char *)json,
-                                                strlen(json)),
-                     SPY_OK);
+    assert_int_equal(
+        spy_iocs_load_stix2_buffer(set, name, (const unsigned char *)json, strlen(json)), SPY_OK);
 }
 
 static inline spy_iocs *ft_set_from_patterns(const char *malware, const char *const *patterns,
@@ -64,9 +61,8 @@ static inline spy_iocs *ft_set_from_patterns(const char *malware, const char *co
 }
 
 /* Asserts a match of value v (indicator value `ind`, message `msg`). */
-static inline void ft_expect_scratch(const spy_iocs *set, spy_ioc_scratch *sc,
-                                     spy_check_kind k, const char *v, const char *ind,
-                                     const char *msg)
+static inline void ft_expect_scratch(const spy_iocs *set, spy_ioc_scratch *sc, spy_check_kind k,
+                                     const char *v, const char *ind, const char *msg)
 {
     spy_ioc_match m;
     bool hit = spy_iocs_check(set, sc, k, v, &m);
@@ -79,8 +75,8 @@ static inline void ft_expect_scratch(const spy_iocs *set, spy_ioc_scratch *sc,
     assert_true(spy_iocs_check(set, sc, k, v, NULL));
 }
 
-static inline void ft_expect(const spy_iocs *set, spy_check_kind k, const char *v,
-                             const char *ind, const char *msg)
+static inline void ft_expect(const spy_iocs *set, spy_check_kind k, const char *v, const char *ind,
+                             const char *msg)
 {
     ft_expect_scratch(set, NULL, k, v, ind, msg);
 }

@@ -20,85 +20,103 @@ static int setup(void **state)
 
 static void build(spy_alert_list *l)
 {
-    json_t *ev1 = json_pack("{s:s, s:{s:s, s:s, s:s, s:s}}", "url", "http://a", "matched_indicator",
-                            "value", "a", "type", "domains", "name", "N", "stix2_file_name",
-                            "f.stix2");
-    spy_alert a1 = {.level = SPY_LEVEL_CRITICAL, .module = "sms", .message = "Found \"x\"",
-                    .event_time = "", .event = ev1};
+    json_t *ev1 =
+        json_pack("{s:s, s:{s:s, s:s, s:s, s:s}}", "url", "http://a", "matched_indicator", "value",
+                  "a", "type", "domains", "name", "N", "stix2_file_name", "f.stix2");
+    spy_alert a1 = {.level = SPY_LEVEL_CRITICAL,
+                    .module = "sms",
+                    .message = "Found \"x\"",
+                    .event_time = "",
+                    .event = ev1};
     spy_alert_list_add(l, &a1);
     json_t *ev2 = json_pack("{s:s}", "package_name", "com.x");
-    spy_alert a2 = {.level = SPY_LEVEL_MEDIUM, .module = "aqf_packages", .message = "m2",
-                    .event_time = "2024-01-02 03:04:05.000000", .event = ev2, .has_match = true,
-                    .ioc_value = "com.x", .ioc_type = "app_ids", .ioc_name = "Bad",
+    spy_alert a2 = {.level = SPY_LEVEL_MEDIUM,
+                    .module = "aqf_packages",
+                    .message = "m2",
+                    .event_time = "2024-01-02 03:04:05.000000",
+                    .event = ev2,
+                    .has_match = true,
+                    .ioc_value = "com.x",
+                    .ioc_type = "app_ids",
+                    .ioc_name = "Bad",
                     .ioc_file = NULL};
     spy_alert_list_add(l, &a2);
-    spy_alert a3 = {.level = SPY_LEVEL_HIGH, .module = "root_binaries", .message = "a\\b",
-                    .event_time = "2023-01-01 00:00:00.000000", .event = NULL};
+    spy_alert a3 = {.level = SPY_LEVEL_HIGH,
+                    .module = "root_binaries",
+                    .message = "a\\b",
+                    .event_time = "2023-01-01 00:00:00.000000",
+                    .event = NULL};
     spy_alert_list_add(l, &a3);
-    spy_alert a4 = {.level = SPY_LEVEL_LOW, .module = "x", .message = "m4",
-                    .event_time = "2024-01-02 03:04:05.000000", .event = ev1, .has_match = true,
-                    .ioc_value = "v", .ioc_type = "t", .ioc_name = "n", .ioc_file = "f"};
+    spy_alert a4 = {.level = SPY_LEVEL_LOW,
+                    .module = "x",
+                    .message = "m4",
+                    .event_time = "2024-01-02 03:04:05.000000",
+                    .event = ev1,
+                    .has_match = true,
+                    .ioc_value = "v",
+                    .ioc_type = "t",
+                    .ioc_name = "n",
+                    .ioc_file = "f"};
     spy_alert_list_add(l, &a4);
     json_decref(ev1); /* the list holds its own references */
     json_decref(ev2);
 }
 
-static const char want_json[] =
-    "[\n"
-    "    {\n"
-    "        \"level\": \"CRITICAL\",\n"
-    "        \"module\": \"sms\",\n"
-    "        \"message\": \"Found \\\"x\\\"\",\n"
-    "        \"event_time\": \"\",\n"
-    "        \"event\": {\n"
-    "            \"url\": \"http://a\"\n"
-    "        },\n"
-    "        \"matched_indicator\": {\n"
-    "            \"value\": \"a\",\n"
-    "            \"type\": \"domains\",\n"
-    "            \"name\": \"N\",\n"
-    "            \"stix2_file_name\": \"f.stix2\"\n"
-    "        }\n"
-    "    },\n"
-    "    {\n"
-    "        \"level\": \"MEDIUM\",\n"
-    "        \"module\": \"aqf_packages\",\n"
-    "        \"message\": \"m2\",\n"
-    "        \"event_time\": \"2024-01-02 03:04:05.000000\",\n"
-    "        \"event\": {\n"
-    "            \"package_name\": \"com.x\"\n"
-    "        },\n"
-    "        \"matched_indicator\": {\n"
-    "            \"value\": \"com.x\",\n"
-    "            \"type\": \"app_ids\",\n"
-    "            \"name\": \"Bad\",\n"
-    "            \"stix2_file_name\": null\n"
-    "        }\n"
-    "    },\n"
-    "    {\n"
-    "        \"level\": \"HIGH\",\n"
-    "        \"module\": \"root_binaries\",\n"
-    "        \"message\": \"a\\\\b\",\n"
-    "        \"event_time\": \"2023-01-01 00:00:00.000000\",\n"
-    "        \"event\": {},\n"
-    "        \"matched_indicator\": null\n"
-    "    },\n"
-    "    {\n"
-    "        \"level\": \"LOW\",\n"
-    "        \"module\": \"x\",\n"
-    "        \"message\": \"m4\",\n"
-    "        \"event_time\": \"2024-01-02 03:04:05.000000\",\n"
-    "        \"event\": {\n"
-    "            \"url\": \"http://a\"\n"
-    "        },\n"
-    "        \"matched_indicator\": {\n"
-    "            \"value\": \"v\",\n"
-    "            \"type\": \"t\",\n"
-    "            \"name\": \"n\",\n"
-    "            \"stix2_file_name\": \"f\"\n"
-    "        }\n"
-    "    }\n"
-    "]";
+static const char want_json[] = "[\n"
+                                "    {\n"
+                                "        \"level\": \"CRITICAL\",\n"
+                                "        \"module\": \"sms\",\n"
+                                "        \"message\": \"Found \\\"x\\\"\",\n"
+                                "        \"event_time\": \"\",\n"
+                                "        \"event\": {\n"
+                                "            \"url\": \"http://a\"\n"
+                                "        },\n"
+                                "        \"matched_indicator\": {\n"
+                                "            \"value\": \"a\",\n"
+                                "            \"type\": \"domains\",\n"
+                                "            \"name\": \"N\",\n"
+                                "            \"stix2_file_name\": \"f.stix2\"\n"
+                                "        }\n"
+                                "    },\n"
+                                "    {\n"
+                                "        \"level\": \"MEDIUM\",\n"
+                                "        \"module\": \"aqf_packages\",\n"
+                                "        \"message\": \"m2\",\n"
+                                "        \"event_time\": \"2024-01-02 03:04:05.000000\",\n"
+                                "        \"event\": {\n"
+                                "            \"package_name\": \"com.x\"\n"
+                                "        },\n"
+                                "        \"matched_indicator\": {\n"
+                                "            \"value\": \"com.x\",\n"
+                                "            \"type\": \"app_ids\",\n"
+                                "            \"name\": \"Bad\",\n"
+                                "            \"stix2_file_name\": null\n"
+                                "        }\n"
+                                "    },\n"
+                                "    {\n"
+                                "        \"level\": \"HIGH\",\n"
+                                "        \"module\": \"root_binaries\",\n"
+                                "        \"message\": \"a\\\\b\",\n"
+                                "        \"event_time\": \"2023-01-01 00:00:00.000000\",\n"
+                                "        \"event\": {},\n"
+                                "        \"matched_indicator\": null\n"
+                                "    },\n"
+                                "    {\n"
+                                "        \"level\": \"LOW\",\n"
+                                "        \"module\": \"x\",\n"
+                                "        \"message\": \"m4\",\n"
+                                "        \"event_time\": \"2024-01-02 03:04:05.000000\",\n"
+                                "        \"event\": {\n"
+                                "            \"url\": \"http://a\"\n"
+                                "        },\n"
+                                "        \"matched_indicator\": {\n"
+                                "            \"value\": \"v\",\n"
+                                "            \"type\": \"t\",\n"
+                                "            \"name\": \"n\",\n"
+                                "            \"stix2_file_name\": \"f\"\n"
+                                "        }\n"
+                                "    }\n"
+                                "]";
 
 static void test_alerts_json(void **state)
 {
@@ -196,10 +214,8 @@ static void test_levels(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_alerts_json),
-        cmocka_unit_test(test_detected_empty),
-        cmocka_unit_test(test_timeline_csv),
-        cmocka_unit_test(test_timeline_csv_header_only),
+        cmocka_unit_test(test_alerts_json),  cmocka_unit_test(test_detected_empty),
+        cmocka_unit_test(test_timeline_csv), cmocka_unit_test(test_timeline_csv_header_only),
         cmocka_unit_test(test_levels),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

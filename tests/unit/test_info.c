@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define SHA_ABC   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 static int setup(void **state)
@@ -69,14 +69,15 @@ static void test_hash_folder(void **state)
     mkfile(in, "sub/empty", "");
     mkfile(in, "sub/deeper/c", "abc");
     char *link = tu_join(in, "link"), *dlink = tu_join(in, "dirlink");
-    assert_int_equal(symlink("b.txt", link), 0);   /* symlinks are not hashed */
-    assert_int_equal(symlink("sub", dlink), 0);    /* nor followed */
+    assert_int_equal(symlink("b.txt", link), 0); /* symlinks are not hashed */
+    assert_int_equal(symlink("sub", dlink), 0);  /* nor followed */
     char *with_slash = spy_xasprintf("%s/", in);
     spy_hash_entry *e;
     size_t n;
     assert_int_equal(spy_hash_inputs(with_slash, 2, &e, &n), SPY_OK);
     assert_int_equal(n, 3);
-    char *p0 = tu_join(in, "b.txt"), *p1 = tu_join(in, "sub/deeper/c"), *p2 = tu_join(in, "sub/empty");
+    char *p0 = tu_join(in, "b.txt"), *p1 = tu_join(in, "sub/deeper/c"),
+         *p2 = tu_join(in, "sub/empty");
     assert_string_equal(e[0].file_path, p0);
     assert_string_equal(e[1].file_path, p1);
     assert_string_equal(e[2].file_path, p2);
@@ -167,9 +168,14 @@ static void test_info_json(void **state)
     const char *iocs[] = {"/iocs/pegasus.stix2"};
     const char *shas[] = {SHA_ABC};
     spy_hash_entry h[] = {{.file_path = "in/a", .sha256 = SHA_EMPTY}};
-    spy_info info = {.target_path = "/evidence/backup", .version = "0.1.0",
-                     .date = "2026-08-20 10:11:12.123456", .ioc_files = iocs,
-                     .ioc_files_sha256 = shas, .n_ioc_files = 1, .hashes = h, .n_hashes = 1};
+    spy_info info = {.target_path = "/evidence/backup",
+                     .version = "0.1.0",
+                     .date = "2026-08-20 10:11:12.123456",
+                     .ioc_files = iocs,
+                     .ioc_files_sha256 = shas,
+                     .n_ioc_files = 1,
+                     .hashes = h,
+                     .n_hashes = 1};
     assert_int_equal(spy_info_write(d, &info), SPY_OK);
     char *s = wr_read_in(spy_outdir_path(d), "info.json", NULL);
     assert_string_equal(s, "{\n"
@@ -205,9 +211,12 @@ static void test_info_json(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hash_file),          cmocka_unit_test(test_hash_folder),
-        cmocka_unit_test(test_relative_root),      cmocka_unit_test(test_unreadable_skipped),
-        cmocka_unit_test(test_parallel_equals_serial), cmocka_unit_test(test_info_json),
+        cmocka_unit_test(test_hash_file),
+        cmocka_unit_test(test_hash_folder),
+        cmocka_unit_test(test_relative_root),
+        cmocka_unit_test(test_unreadable_skipped),
+        cmocka_unit_test(test_parallel_equals_serial),
+        cmocka_unit_test(test_info_json),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -51,21 +51,29 @@ static void test_basic_bundle(void **state)
  * relationship to a malware object. */
 static const char k_attribution[] =
     "{\"type\":\"bundle\",\"objects\":["
-    "{\"type\":\"indicator\",\"id\":\"indicator--1\",\"pattern\":\"[domain-name:value='one.com']\"},"
-    "{\"type\":\"indicator\",\"id\":\"indicator--2\",\"pattern\":\"[domain-name:value='two.com']\"},"
-    "{\"type\":\"indicator\",\"id\":\"indicator--3\",\"pattern\":\"[domain-name:value='three.com']\"},"
-    "{\"type\":\"indicator\",\"id\":\"indicator--4\",\"pattern\":\"[domain-name:value='four.com']\"},"
-    "{\"type\":\"indicator\",\"id\":\"indicator--5\",\"pattern\":\"[domain-name:value='five.com']\"},"
-    "{\"type\":\"report\",\"id\":\"report--a\",\"name\":\"Report A\",\"object_refs\":[\"indicator--1\",\"indicator--2\"]},"
+    "{\"type\":\"indicator\",\"id\":\"indicator--1\",\"pattern\":\"[domain-name:value='one.com']\"}"
+    ","
+    "{\"type\":\"indicator\",\"id\":\"indicator--2\",\"pattern\":\"[domain-name:value='two.com']\"}"
+    ","
+    "{\"type\":\"indicator\",\"id\":\"indicator--3\",\"pattern\":\"[domain-name:value='three.com']"
+    "\"},"
+    "{\"type\":\"indicator\",\"id\":\"indicator--4\",\"pattern\":\"[domain-name:value='four.com']"
+    "\"},"
+    "{\"type\":\"indicator\",\"id\":\"indicator--5\",\"pattern\":\"[domain-name:value='five.com']"
+    "\"},"
+    "{\"type\":\"report\",\"id\":\"report--a\",\"name\":\"Report "
+    "A\",\"object_refs\":[\"indicator--1\",\"indicator--2\"]},"
     "{\"type\":\"malware\",\"id\":\"malware--m1\",\"name\":\"M1\"},"
     "{\"type\":\"report\",\"id\":\"report--b\",\"object_refs\":[\"indicator--2\"]},"
     "{\"type\":\"malware\",\"id\":\"malware--m2\",\"name\":\"M2\",\"description\":\"second\"},"
     "{\"type\":\"identity\",\"id\":\"identity--x\",\"name\":\"Someone\"},"
     "{\"type\":\"relationship\",\"source_ref\":\"indicator--3\",\"target_ref\":\"identity--x\"},"
-    "{\"type\":\"relationship\",\"source_ref\":\"indicator--3\",\"target_ref\":\"malware--m2\",\"relationship_type\":\"related-to\"},"
+    "{\"type\":\"relationship\",\"source_ref\":\"indicator--3\",\"target_ref\":\"malware--m2\","
+    "\"relationship_type\":\"related-to\"},"
     "{\"type\":\"relationship\",\"source_ref\":\"indicator--3\",\"target_ref\":\"malware--m1\"},"
     "{\"type\":\"relationship\",\"source_ref\":\"indicator--1\",\"target_ref\":\"malware--m1\"},"
-    "{\"type\":\"relationship\",\"source_ref\":\"indicator--5\",\"target_ref\":\"malware--elsewhere\"}"
+    "{\"type\":\"relationship\",\"source_ref\":\"indicator--5\",\"target_ref\":\"malware--"
+    "elsewhere\"}"
     "]}";
 
 static void test_attribution(void **state)
@@ -86,7 +94,9 @@ static void test_attribution(void **state)
     assert_string_equal(spy_iocs_collection(set, 4)->description,
                         "Collection with IOCs unrelated to malware or reports");
     spy_ioc_match m;
-    const char *expect[][2] = {{"one.com", "Report A"}, {"two.com", ""}, {"three.com", "M2"},
+    const char *expect[][2] = {{"one.com", "Report A"},
+                               {"two.com", ""},
+                               {"three.com", "M2"},
                                {"four.com", "Default collection"},
                                {"five.com", "Default collection"}};
     for (size_t i = 0; i < 5; i++) {
@@ -140,12 +150,16 @@ static void test_hash_keys_normalised(void **state)
 {
     (void)state;
     const char *p[] = {
-        "[file:hashes.'SHA-256'='AA00000000000000000000000000000000000000000000000000000000000001']",
+        "[file:hashes.'SHA-256'='AA00000000000000000000000000000000000000000000000000000000000001'"
+        "]",
         "[file:hashes.SHA256='aa00000000000000000000000000000000000000000000000000000000000002']",
         "[file:hashes.sha256='aa00000000000000000000000000000000000000000000000000000000000003']",
         "[file:hashes.'SHA-1'='aa00000000000000000000000000000000000001']",
         "[file:hashes.MD5='aa000000000000000000000000000001']",
-        "[file:hashes.'SHA-512'='" "aa000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001" "']",
+        "[file:hashes.'SHA-512'='"
+        "aa0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        "00000000000000000000000000000000000001"
+        "']",
         "[app:cert.'SHA-256'='cc00000000000000000000000000000000000000000000000000000000000001']",
         "[app:cert.md5='cc000000000000000000000000000001']",
         "[app:cert.'SHA1'='cc00000000000000000000000000000000000001']",
@@ -171,11 +185,15 @@ static void test_pattern_type_and_unknown_keys(void **state)
     (void)state;
     static const char json[] =
         "{\"objects\":[{\"type\":\"malware\",\"id\":\"malware--1\",\"name\":\"X\"},"
-        "{\"type\":\"indicator\",\"id\":\"indicator--1\",\"pattern\":\"rule a { condition: true }\",\"pattern_type\":\"yara\"},"
-        "{\"type\":\"indicator\",\"id\":\"indicator--2\",\"pattern\":\"[mutex:name='m']\",\"pattern_type\":\"stix\"},"
+        "{\"type\":\"indicator\",\"id\":\"indicator--1\",\"pattern\":\"rule a { condition: true "
+        "}\",\"pattern_type\":\"yara\"},"
+        "{\"type\":\"indicator\",\"id\":\"indicator--2\",\"pattern\":\"[mutex:name='m']\","
+        "\"pattern_type\":\"stix\"},"
         "{\"type\":\"indicator\",\"id\":\"indicator--3\",\"pattern\":\"[ipv6-addr:value='::1']\"},"
-        "{\"type\":\"indicator\",\"id\":\"indicator--4\",\"pattern\":\"[domain-name:value='kept.com']\"},"
-        "{\"type\":\"relationship\",\"source_ref\":\"indicator--4\",\"target_ref\":\"malware--1\"}]}";
+        "{\"type\":\"indicator\",\"id\":\"indicator--4\",\"pattern\":\"[domain-name:value='kept."
+        "com']\"},"
+        "{\"type\":\"relationship\",\"source_ref\":\"indicator--4\",\"target_ref\":\"malware--1\"}]"
+        "}";
     unsigned long w = spy_log_warning_count();
     spy_iocs *set = new_set();
     ft_load_json(set, json, "x.json");
@@ -195,7 +213,8 @@ static void test_values_with_equals_quotes_unicode(void **state)
         "[url:value='https://evil.example/p?a=b&c=d']",
         "[email-addr:value='o\\'brien@example.org']",
         "[file:path='/data/local/tmp/a\\\\b']",
-        "[domain-name:value='b\xc3\xbc" "cher.example']",
+        "[domain-name:value='b\xc3\xbc"
+        "cher.example']",
         "[process:name='  spaced  ']",
     };
     spy_iocs *set = ft_set_from_patterns("Q", p, 5);
@@ -206,7 +225,11 @@ static void test_values_with_equals_quotes_unicode(void **state)
               "\"https://evil.example/p?a=b&c=d\" from \"Q\"");
     ft_expect(set, SPY_CHECK_EMAIL, "OBrien@example.org", "obrien@example.org", NULL);
     ft_expect(set, SPY_CHECK_FILE_PATH, "/data/local/tmp/a\\b/x", "/data/local/tmp/a\\b", NULL);
-    ft_expect(set, SPY_CHECK_URL, "https://b\xc3\xbc" "cher.example/", "b\xc3\xbc" "cher.example",
+    ft_expect(set, SPY_CHECK_URL,
+              "https://b\xc3\xbc"
+              "cher.example/",
+              "b\xc3\xbc"
+              "cher.example",
               NULL);
     ft_expect(set, SPY_CHECK_PROCESS, "spaced", "spaced", NULL);
     spy_iocs_free(set);
@@ -250,7 +273,8 @@ static void test_unsupported_patterns_warn_once(void **state)
     char *log = ft_log_end(&cap);
     assert_int_equal(spy_log_warning_count() - w, 11);
     assert_int_equal(spy_iocs_unsupported_count(set), 11);
-    assert_int_equal(ft_count(log, "/fixtures/test.stix2: skipping unsupported indicator pattern"), 11);
+    assert_int_equal(ft_count(log, "/fixtures/test.stix2: skipping unsupported indicator pattern"),
+                     11);
     assert_non_null(strstr(log, "FOLLOWEDBY [domain-name:value = 'b.com']"));
     assert_int_equal(spy_iocs_total(set), 1);
     ft_expect(set, SPY_CHECK_URL, "ok.com", "ok.com", NULL);
@@ -440,9 +464,10 @@ static void test_lists(void **state)
     char *dir = tu_mkdtemp();
     char *camp = tu_join(dir, "2021-07-18_nso");
     mkdir(camp, 0700);
-    char *doms = tmp_file(camp, "domains.txt",
-                          "\xEF\xBB\xBF# Pegasus\r\n123tramites.com\r\n\r\n14-TRACKING.com  1minto-start.com\n"
-                          "   \n123tramites.com\n#comment.com");
+    char *doms = tmp_file(
+        camp, "domains.txt",
+        "\xEF\xBB\xBF# Pegasus\r\n123tramites.com\r\n\r\n14-TRACKING.com  1minto-start.com\n"
+        "   \n123tramites.com\n#comment.com");
     char *procs = tmp_file(camp, "processes.txt", "ABSCarryLog\naccountpfd");
     char *hashes = tmp_file(camp, "sha256.txt",
                             "54ee2c4f3e2396b6f92def135d68abd35d63ca7f9c304633a36f705ba4728cb7\n"
@@ -525,14 +550,16 @@ static void test_defaults(void **state)
     mkdir(ind, 0700);
     char *nested = tu_join(ind, "nested");
     mkdir(nested, 0700);
-    const char *pa[] = {"[domain-name:value='dl-a.com']"}, *pb[] = {"[domain-name:value='dl-b.com']"},
-               *pc[] = {"[domain-name:value='env.com']"}, *pd[] = {"[domain-name:value='envdir.com']"};
+    const char *pa[] = {"[domain-name:value='dl-a.com']"},
+               *pb[] = {"[domain-name:value='dl-b.com']"},
+               *pc[] = {"[domain-name:value='env.com']"},
+               *pd[] = {"[domain-name:value='envdir.com']"};
     char *ja = ft_bundle("DL-A", pa, 1), *jb = ft_bundle("DL-B", pb, 1),
          *jc = ft_bundle("ENV", pc, 1), *jd = ft_bundle("ENVDIR", pd, 1);
     free(tmp_file(ind, "b.STIX2", jb));
     free(tmp_file(ind, "a.stix2", ja));
-    free(tmp_file(ind, "c.json", ja));       /* not .stix2: ignored */
-    free(tmp_file(nested, "d.stix2", ja));   /* non-recursive */
+    free(tmp_file(ind, "c.json", ja));     /* not .stix2: ignored */
+    free(tmp_file(nested, "d.stix2", ja)); /* non-recursive */
     char *envfile = tmp_file(dir, "env.stix2", jc);
     char *envdir = tu_join(dir, "envdir");
     mkdir(envdir, 0700);

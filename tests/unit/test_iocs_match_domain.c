@@ -34,9 +34,13 @@ static int teardown(void **state)
     return 0;
 }
 
-#define DOMAIN_MSG(s, v) "Found a known suspicious domain " s " matching indicator \"" v "\" from \"Pegasus\""
-#define SUB_MSG(s, v) "Found a sub-domain with a suspicious top level " s " matching indicator \"" v "\" from \"Pegasus\""
-#define MAYBE_MSG(s, v) "Maybe found a known suspicious domain " s " matching indicator \"" v "\" from \"Pegasus\""
+#define DOMAIN_MSG(s, v)                                                                           \
+    "Found a known suspicious domain " s " matching indicator \"" v "\" from \"Pegasus\""
+#define SUB_MSG(s, v)                                                                              \
+    "Found a sub-domain with a suspicious top level " s " matching indicator \"" v                 \
+    "\" from \"Pegasus\""
+#define MAYBE_MSG(s, v)                                                                            \
+    "Maybe found a known suspicious domain " s " matching indicator \"" v "\" from \"Pegasus\""
 
 static void expect(const char *s, const char *v, const char *msg)
 {

@@ -5,7 +5,7 @@
 #include <pthread.h>
 
 static const char *k_patterns[] = {
-    "[process:name='ABSCarryLog']",                     /* real Pegasus values */
+    "[process:name='ABSCarryLog']", /* real Pegasus values */
     "[process:name='com.apple.Mappit.SnapshotService']",
     "[process:name='abcdefghijklmnopXYZ']",
     "[process:name='abcdefghijklmnop']",
@@ -18,7 +18,9 @@ static const char *k_patterns[] = {
     "[file:hashes.sha1='da39a3ee5e6b4b0d3255bfef95601890afd80709']",
     "[file:hashes.sha256='54ee2c4f3e2396b6f92def135d68abd35d63ca7f9c304633a36f705ba4728cb7']",
     "[file:hashes.sha256='abc123']",
-    "[file:hashes.sha512='cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e']",
+    "[file:hashes.sha512='"
+    "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec"
+    "2f63b931bd47417a81a538327af927da3e']",
     "[app:cert.sha256='3AC97735164824657b683e805133b1274b2dedabf9fdd6aa9aca31089d501e64']",
     "[app:cert.md5='0123456789abcdef0123456789abcdef']",
     "[app:id='com.serv.services']",
@@ -125,8 +127,10 @@ static void test_hashes(void **state)
     ft_expect(g_set, SPY_CHECK_HASH, "ABC123", "abc123", NULL);
     /* 128 characters: SHA-512 (extension) */
     ft_expect(g_set, SPY_CHECK_HASH,
-              "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
-              "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+              "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff83"
+              "18d2877eec2f63b931bd47417a81a538327af927da3e",
+              "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff83"
+              "18d2877eec2f63b931bd47417a81a538327af927da3e",
               NULL);
     ft_expect_none(g_set, SPY_CHECK_HASH, "d41d8cd98f00b204e9800998ecf8427f");
 }

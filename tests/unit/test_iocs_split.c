@@ -38,8 +38,10 @@ static void check_same_as_jansson(const char *text)
 static void test_elements(void **state)
 {
     (void)state;
-    check_same_as_jansson("{\"type\": \"bundle\", \"objects\": [{\"a\": 1}, {\"b\": [1, {\"c\": \"]}\"}]}]}");
-    check_same_as_jansson(" {\"objects\":[{\"pattern\":\"[domain-name:value='x\\\\\\\"]}{']\"}],\"id\":\"b\"} \n");
+    check_same_as_jansson(
+        "{\"type\": \"bundle\", \"objects\": [{\"a\": 1}, {\"b\": [1, {\"c\": \"]}\"}]}]}");
+    check_same_as_jansson(
+        " {\"objects\":[{\"pattern\":\"[domain-name:value='x\\\\\\\"]}{']\"}],\"id\":\"b\"} \n");
     check_same_as_jansson("{\"id\": {\"objects\": [1]}, \"objects\": [{\"x\": \"\\u005d\"}, {}]}");
     check_same_as_jansson("{\"objects\": []}");
     check_same_as_jansson("{\"spec\": [true, false, null, -1.5e3], \"objects\": [{\"k\": \"v\"}]}");
@@ -50,7 +52,8 @@ static void test_refusals(void **state)
     (void)state;
     spy_stix_range *r = NULL;
     const char *bad[] = {
-        "{\"objects\": [{\"a\": 1}], \"objects\": [{\"b\": 2}]}", /* duplicate key: jansson keeps one */
+        "{\"objects\": [{\"a\": 1}], \"objects\": [{\"b\": 2}]}", /* duplicate key: jansson keeps
+                                                                     one */
         "{\"objects\": [{\"a\": 1}]} trailing",
         "{\"objects\": {\"a\": 1}}",
         "{\"other\": []}",
@@ -68,6 +71,7 @@ static void test_refusals(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_elements), cmocka_unit_test(test_refusals)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_elements),
+                                       cmocka_unit_test(test_refusals)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

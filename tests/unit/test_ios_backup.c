@@ -45,8 +45,8 @@ static void build(const char *dir, bool encrypted)
     bf_add_file(b, "HomeDomain", "Library/SafariXold/y.db", "v", 1);
     bf_add_missing(b, "HomeDomain", "Library/Missing/content.db");
     json_t *info = info_plist();
-    json_t *manifest = json_pack("{s:b, s:{s:s}}", "IsEncrypted", encrypted, "Lockdown",
-                                 "ProductVersion", "15.1");
+    json_t *manifest =
+        json_pack("{s:b, s:{s:s}}", "IsEncrypted", encrypted, "Lockdown", "ProductVersion", "15.1");
     json_t *status = json_pack("{s:s}", "SnapshotState", "finished");
     bf_set_plists(b, info, manifest, status);
     json_decref(info);
@@ -119,8 +119,9 @@ static void test_lookups(void **state)
     tree_hash(f->root, before);
     spy_acq a;
     assert_int_equal(spy_ios_backup_open(f->backup, &a), SPY_OK);
-    assert_string_equal(json_string_value(json_object_get(spy_ios_backup_info_plist(&a), "Device Name")),
-                        "Test iPhone");
+    assert_string_equal(
+        json_string_value(json_object_get(spy_ios_backup_info_plist(&a), "Device Name")),
+        "Test iPhone");
     assert_true(json_is_false(json_object_get(spy_ios_backup_manifest_plist(&a), "IsEncrypted")));
 
     spy_artifacts l = {0};
@@ -136,8 +137,9 @@ static void test_lookups(void **state)
     sqlite3 *db = NULL;
     assert_int_equal(spy_acq_open_db(&a, &l.v[0], &db), SPY_OK);
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), max(text) FROM message", -1, &st, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT count(*), max(text) FROM message", -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 3);
     assert_string_equal((const char *)sqlite3_column_text(st, 1), "only in the WAL");
@@ -175,7 +177,8 @@ static void test_lookups(void **state)
     char chrome[41];
     bf_file_id("AppDomain-com.google.chrome.ios",
                "Library/Application Support/Google/Chrome/Default/History", chrome);
-    const char *ids[] = {"../../etc/passwd", "0000000000000000000000000000000000000000", chrome, NULL};
+    const char *ids[] = {"../../etc/passwd", "0000000000000000000000000000000000000000", chrome,
+                         NULL};
     spy_query byid = {.file_ids = ids};
     assert_int_equal(spy_acq_find(&a, &byid, &l), SPY_OK);
     assert_int_equal(l.n, 1);

@@ -137,14 +137,16 @@ static void test_invalid_utf8(void **state)
 {
     (void)state;
     check_string("\xff", 1, "\"\\\\xff\"");
-    check_string("a\xc0\x80z", 4, "\"a\\\\xc0\\\\x80z\"");            /* overlong */
-    check_string("\xe0\x80\xaf", 3, "\"\\\\xe0\\\\x80\\\\xaf\"");       /* overlong 3 */
-    check_string("\xed\xa0\x80", 3, "\"\\\\xed\\\\xa0\\\\x80\"");       /* surrogate */
+    check_string("a\xc0\x80z", 4, "\"a\\\\xc0\\\\x80z\"");                   /* overlong */
+    check_string("\xe0\x80\xaf", 3, "\"\\\\xe0\\\\x80\\\\xaf\"");            /* overlong 3 */
+    check_string("\xed\xa0\x80", 3, "\"\\\\xed\\\\xa0\\\\x80\"");            /* surrogate */
     check_string("\xf4\x90\x80\x80", 4, "\"\\\\xf4\\\\x90\\\\x80\\\\x80\""); /* > U+10FFFF */
     check_string("\xf5\x80", 2, "\"\\\\xf5\\\\x80\"");
-    check_string("x\xe2\x82", 3, "\"x\\\\xe2\\\\x82\"");               /* truncated */
-    check_string("\xe2\x82" "A", 3, "\"\\\\xe2\\\\x82A\"");
-    check_string("\x80\xc3\xa9", 3, "\"\\\\x80\\u00e9\"");             /* lone continuation */
+    check_string("x\xe2\x82", 3, "\"x\\\\xe2\\\\x82\""); /* truncated */
+    check_string("\xe2\x82"
+                 "A",
+                 3, "\"\\\\xe2\\\\x82A\"");
+    check_string("\x80\xc3\xa9", 3, "\"\\\\x80\\u00e9\""); /* lone continuation */
 }
 
 static void check_real(double v, const char *want)
@@ -187,7 +189,10 @@ static void test_value_strings_nocheck(void **state)
 {
     (void)state;
     json_t *o = json_object();
-    json_object_set_new(o, "bin", json_stringn_nocheck("a\0\xff" "b", 4));
+    json_object_set_new(o, "bin",
+                        json_stringn_nocheck("a\0\xff"
+                                             "b",
+                                             4));
     json_object_set_new(o, "r", json_real(2.0));
     char *s = emit_value(o, 0);
     assert_string_equal(s, "{\"bin\": \"a\\u0000\\\\xffb\", \"r\": 2.0}");
@@ -352,12 +357,18 @@ static void test_write_error(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nested_indent4),   cmocka_unit_test(test_nested_compact),
-        cmocka_unit_test(test_streaming_calls),  cmocka_unit_test(test_escapes),
-        cmocka_unit_test(test_invalid_utf8),     cmocka_unit_test(test_reals),
-        cmocka_unit_test(test_value_strings_nocheck), cmocka_unit_test(test_key_order_kept),
-        cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_value_depth_limit), cmocka_unit_test(test_fd_large),
+        cmocka_unit_test(test_nested_indent4),
+        cmocka_unit_test(test_nested_compact),
+        cmocka_unit_test(test_streaming_calls),
+        cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_reals),
+        cmocka_unit_test(test_value_strings_nocheck),
+        cmocka_unit_test(test_key_order_kept),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_value_depth_limit),
+        cmocka_unit_test(test_fd_large),
         cmocka_unit_test(test_write_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

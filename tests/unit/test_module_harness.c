@@ -39,8 +39,8 @@ static void notes_timeline(spy_mod_ctx *ctx, const json_t *r)
     spy_timeline_event(ctx, spy_kit_str(r, "ts"), "note", spy_kit_str(r, "url"));
 }
 
-static const spy_module notes = {"TestNotes", "test_notes", SPY_ACQ_IOS_BACKUP, 0, notes_run,
-                                 notes_check, notes_timeline};
+static const spy_module notes = {"TestNotes", "test_notes", SPY_ACQ_IOS_BACKUP, 0,
+                                 notes_run,   notes_check,  notes_timeline};
 
 static void test_harness(void **state)
 {
@@ -48,11 +48,13 @@ static void test_harness(void **state)
     char *root = tu_mkdtemp();
     char *dir = tu_join(root, "backup");
     bf_backup *b = bf_new(dir);
-    bf_add_sqlite(b, "HomeDomain", "Library/Notes/notes.db",
-                  "CREATE TABLE notes (id INTEGER PRIMARY KEY, url TEXT, ts TEXT);"
-                  "INSERT INTO notes VALUES (1, 'https://example.org/a', '2021-01-01 00:00:00.000000');"
-                  "INSERT INTO notes VALUES (2, 'https://x.weather4free.com/b', '2021-01-02 00:00:00.000000');",
-                  NULL);
+    bf_add_sqlite(
+        b, "HomeDomain", "Library/Notes/notes.db",
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, url TEXT, ts TEXT);"
+        "INSERT INTO notes VALUES (1, 'https://example.org/a', '2021-01-01 00:00:00.000000');"
+        "INSERT INTO notes VALUES (2, 'https://x.weather4free.com/b', '2021-01-02 "
+        "00:00:00.000000');",
+        NULL);
     json_t *info = json_pack("{s:s}", "Product Version", "15.1");
     bf_set_plists(b, info, NULL, NULL);
     json_decref(info);
@@ -65,9 +67,10 @@ static void test_harness(void **state)
     assert_int_equal(r.exit_code, 1);
     assert_int_equal(json_array_size(r.records), 2);
     assert_int_equal(json_array_size(r.alerts), 1);
-    assert_string_equal(mh_alert_str(&r, 0, "message"),
-                        "Found a sub-domain with a suspicious top level https://x.weather4free.com/b "
-                        "matching indicator \"weather4free.com\" from \"TestMalware\"");
+    assert_string_equal(
+        mh_alert_str(&r, 0, "message"),
+        "Found a sub-domain with a suspicious top level https://x.weather4free.com/b "
+        "matching indicator \"weather4free.com\" from \"TestMalware\"");
     assert_string_equal(mh_alert_str(&r, 0, "event_time"), "2021-01-02 00:00:00.000000");
     assert_int_equal(json_array_size(r.timeline), 2);
     json_t *row = json_array_get(r.timeline, 1);

@@ -94,14 +94,14 @@ static void test_refuse_input_overlap(void **state)
     char *inside = spy_xasprintf("%s/in/new/deeper", tmp);
     char *dotdot = spy_xasprintf("%s/nothere/../in/sub", tmp);
     char *via_link = spy_xasprintf("%s/link/out", tmp);
-    assert_int_equal(try_open(in, in), SPY_EUSAGE);           /* equal */
-    assert_int_equal(try_open(link, in), SPY_EUSAGE);         /* equal through a symlink */
-    assert_int_equal(try_open(inside, in), SPY_EUSAGE);       /* inside, not yet existing */
-    assert_int_equal(try_open(dotdot, in), SPY_EUSAGE);       /* inside after ".." */
-    assert_int_equal(try_open(via_link, in), SPY_EUSAGE);     /* inside through a symlink */
-    assert_int_equal(try_open(in, f), SPY_EUSAGE);            /* contains the input file */
-    assert_int_equal(try_open(tmp, in), SPY_EUSAGE);          /* contains */
-    assert_int_equal(wr_count_entries(in), 1);                /* nothing created inside */
+    assert_int_equal(try_open(in, in), SPY_EUSAGE);       /* equal */
+    assert_int_equal(try_open(link, in), SPY_EUSAGE);     /* equal through a symlink */
+    assert_int_equal(try_open(inside, in), SPY_EUSAGE);   /* inside, not yet existing */
+    assert_int_equal(try_open(dotdot, in), SPY_EUSAGE);   /* inside after ".." */
+    assert_int_equal(try_open(via_link, in), SPY_EUSAGE); /* inside through a symlink */
+    assert_int_equal(try_open(in, f), SPY_EUSAGE);        /* contains the input file */
+    assert_int_equal(try_open(tmp, in), SPY_EUSAGE);      /* contains */
+    assert_int_equal(wr_count_entries(in), 1);            /* nothing created inside */
     char *nothere = tu_join(tmp, "nothere");
     assert_int_equal(wr_mode(nothere), -1);
     free(nothere);

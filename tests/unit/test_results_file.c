@@ -121,7 +121,8 @@ static void test_large_round_trip(void **state)
     spy_results_file *r = spy_results_file_new(d, "manifest", false);
     json_t *all = json_array();
     for (int i = 0; i < 5000; i++) {
-        json_t *rec = json_pack("{s:i, s:s, s:f}", "n", i, "path", "Library/SMS/sms.db", "t", i / 3.0);
+        json_t *rec =
+            json_pack("{s:i, s:s, s:f}", "n", i, "path", "Library/SMS/sms.db", "t", i / 3.0);
         assert_int_equal(spy_results_file_add(r, rec), SPY_OK);
         json_array_append_new(all, rec);
     }
@@ -142,8 +143,8 @@ static void test_large_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_array_records), cmocka_unit_test(test_empty_writes_nothing),
-        cmocka_unit_test(test_mapping),       cmocka_unit_test(test_abort),
+        cmocka_unit_test(test_array_records),    cmocka_unit_test(test_empty_writes_nothing),
+        cmocka_unit_test(test_mapping),          cmocka_unit_test(test_abort),
         cmocka_unit_test(test_large_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

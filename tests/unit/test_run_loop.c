@@ -23,7 +23,8 @@ static int messages_run(spy_mod_ctx *ctx)
         char url[128], ts[64];
         snprintf(url, sizeof url, "https://%s/page/%d",
                  i == 7 ? "www.spyscan-demo-c2.example.com" : "news.example.org", i);
-        snprintf(ts, sizeof ts, "2026-01-%02d 10:00:%02d.000000", 1 + (N_MESSAGES - i) % 28, i % 60);
+        snprintf(ts, sizeof ts, "2026-01-%02d 10:00:%02d.000000", 1 + (N_MESSAGES - i) % 28,
+                 i % 60);
         json_t *r = json_pack("{s:i, s:s, s:s, s:s}", "id", i, "isodate", ts, "url", url, "process",
                               i == 11 ? "/usr/libexec/demoimplantd" : "MobileSMS");
         spy_url_seen(ctx, url, ts, "sms");
@@ -37,7 +38,8 @@ static void messages_check(spy_mod_ctx *ctx, const json_t *r)
 {
     const char *ts = json_string_value(json_object_get(r, "isodate"));
     spy_check_ioc(ctx, SPY_CHECK_URL, json_string_value(json_object_get(r, "url")), ts, NULL);
-    spy_check_ioc(ctx, SPY_CHECK_PROCESS, json_string_value(json_object_get(r, "process")), ts, NULL);
+    spy_check_ioc(ctx, SPY_CHECK_PROCESS, json_string_value(json_object_get(r, "process")), ts,
+                  NULL);
 }
 
 static void messages_timeline(spy_mod_ctx *ctx, const json_t *r)
@@ -46,8 +48,8 @@ static void messages_timeline(spy_mod_ctx *ctx, const json_t *r)
                        json_string_value(json_object_get(r, "url")));
 }
 
-static const spy_module mod_messages = {"TestMessages", "test_messages", SPY_ACQ_TEST, 0,
-                                        messages_run, messages_check, messages_timeline};
+static const spy_module mod_messages = {"TestMessages", "test_messages", SPY_ACQ_TEST,     0,
+                                        messages_run,   messages_check,  messages_timeline};
 
 /* Reads two records, then meets corruption: the module fails, others go on. */
 static int failing_run(spy_mod_ctx *ctx)
@@ -57,16 +59,16 @@ static int failing_run(spy_mod_ctx *ctx)
     spy_skipped(ctx, 3, "rows 3-5 of table t are malformed");
     return SPY_EFORMAT;
 }
-static const spy_module mod_failing = {"TestFailing", "test_failing", SPY_ACQ_TEST, 0, failing_run,
-                                       NULL, NULL};
+static const spy_module mod_failing = {"TestFailing", "test_failing", SPY_ACQ_TEST, 0,
+                                       failing_run,   NULL,           NULL};
 
 static int absent_run(spy_mod_ctx *ctx)
 {
     (void)ctx;
     return SPY_ENOTFOUND;
 }
-static const spy_module mod_absent = {"TestAbsent", "test_absent", SPY_ACQ_TEST, 0, absent_run,
-                                      NULL, NULL};
+static const spy_module mod_absent = {"TestAbsent", "test_absent", SPY_ACQ_TEST, 0,
+                                      absent_run,   NULL,          NULL};
 
 /* A mapping-shaped result with a heuristic HIGH alert. */
 static int info_run(spy_mod_ctx *ctx)
@@ -78,8 +80,8 @@ static void info_check(spy_mod_ctx *ctx, const json_t *r)
     spy_alert_raise(ctx, SPY_LEVEL_HIGH, "", r, "Device runs an outdated version %s",
                     json_string_value(json_object_get(r, "Product Version")));
 }
-static const spy_module mod_info = {"TestInfo", "test_info", SPY_ACQ_TEST, SPY_MOD_MAPPING, info_run,
-                                    info_check, NULL};
+static const spy_module mod_info = {"TestInfo", "test_info", SPY_ACQ_TEST, SPY_MOD_MAPPING,
+                                    info_run,   info_check,  NULL};
 
 /* Not for this acquisition kind: must never run. */
 static int other_run(spy_mod_ctx *ctx)
@@ -89,10 +91,10 @@ static int other_run(spy_mod_ctx *ctx)
     return SPY_OK;
 }
 static const spy_module mod_other = {"OtherKind", "other_kind", SPY_ACQ_IOS_BACKUP, 0, other_run,
-                                     NULL, NULL};
+                                     NULL,        NULL};
 
 static const spy_module *const test_modules[] = {&mod_messages, &mod_failing, &mod_absent,
-                                                 &mod_other, &mod_info, NULL};
+                                                 &mod_other,    &mod_info,    NULL};
 
 static int open_test_acq(const char *path, spy_acq *out)
 {
@@ -101,20 +103,27 @@ static int open_test_acq(const char *path, spy_acq *out)
     return SPY_EXIT_CLEAN;
 }
 
-static const spy_check_cmd test_cmd = {.platform = "ios", .command = "check-test",
-                                       .what = "test acquisition", .acq_kinds = SPY_ACQ_TEST,
+static const spy_check_cmd test_cmd = {.platform = "ios",
+                                       .command = "check-test",
+                                       .what = "test acquisition",
+                                       .acq_kinds = SPY_ACQ_TEST,
                                        .open_acq = open_test_acq};
-static const spy_check_cmd test_iocs_cmd = {.platform = "ios", .command = "check-iocs",
-                                            .what = "saved results", .acq_kinds = SPY_ACQ_TEST,
+static const spy_check_cmd test_iocs_cmd = {.platform = "ios",
+                                            .command = "check-iocs",
+                                            .what = "saved results",
+                                            .acq_kinds = SPY_ACQ_TEST,
                                             .saved_results = true};
 
-static const char stix[] =
-    "{\"type\":\"bundle\",\"objects\":["
-    "{\"type\":\"malware\",\"id\":\"malware--1\",\"name\":\"SpyscanDemo\"},"
-    "{\"type\":\"indicator\",\"id\":\"indicator--1\",\"pattern\":\"[domain-name:value='spyscan-demo-c2.example.com']\"},"
-    "{\"type\":\"indicator\",\"id\":\"indicator--2\",\"pattern\":\"[process:name='demoimplantd']\"},"
-    "{\"type\":\"relationship\",\"id\":\"relationship--1\",\"source_ref\":\"indicator--1\",\"target_ref\":\"malware--1\"},"
-    "{\"type\":\"relationship\",\"id\":\"relationship--2\",\"source_ref\":\"indicator--2\",\"target_ref\":\"malware--1\"}]}";
+static const char stix[] = "{\"type\":\"bundle\",\"objects\":["
+                           "{\"type\":\"malware\",\"id\":\"malware--1\",\"name\":\"SpyscanDemo\"},"
+                           "{\"type\":\"indicator\",\"id\":\"indicator--1\",\"pattern\":\"[domain-"
+                           "name:value='spyscan-demo-c2.example.com']\"},"
+                           "{\"type\":\"indicator\",\"id\":\"indicator--2\",\"pattern\":\"[process:"
+                           "name='demoimplantd']\"},"
+                           "{\"type\":\"relationship\",\"id\":\"relationship--1\",\"source_ref\":"
+                           "\"indicator--1\",\"target_ref\":\"malware--1\"},"
+                           "{\"type\":\"relationship\",\"id\":\"relationship--2\",\"source_ref\":"
+                           "\"indicator--2\",\"target_ref\":\"malware--1\"}]}";
 
 typedef struct fixture {
     char *root, *input, *iocs;
@@ -151,7 +160,10 @@ static int teardown(void **state)
 
 static int run_check(fixture *f, const char *out, unsigned threads, const char *module)
 {
-    spy_check_opts o = {.input = f->input, .output = out, .threads = threads, .module = module,
+    spy_check_opts o = {.input = f->input,
+                        .output = out,
+                        .threads = threads,
+                        .module = module,
                         .modules = test_modules};
     o.iocs.paths = f->ioc_paths;
     o.iocs.n_paths = 1;
@@ -198,7 +210,8 @@ static void test_full_run(void **state)
     assert_string_equal(json_string_value(json_object_get(a0, "module")), "test_messages");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(a0, "event"), "id")), 7);
     json_t *mi = json_object_get(a0, "matched_indicator");
-    assert_string_equal(json_string_value(json_object_get(mi, "value")), "spyscan-demo-c2.example.com");
+    assert_string_equal(json_string_value(json_object_get(mi, "value")),
+                        "spyscan-demo-c2.example.com");
     assert_string_equal(json_string_value(json_object_get(mi, "type")), "domains");
     assert_string_equal(json_string_value(json_object_get(mi, "name")), "SpyscanDemo");
     assert_string_equal(json_string_value(json_object_get(mi, "stix2_file_name")), "demo.stix2");
@@ -245,7 +258,8 @@ static void test_full_run(void **state)
     char *log = read_out(out, "command.log");
     assert_non_null(strstr(log, "Running module TestMessages..."));
     assert_non_null(strstr(log, "Module TestFailing failed"));
-    assert_true(strstr(log, "Running module TestMessages") < strstr(log, "Running module TestFailing"));
+    assert_true(strstr(log, "Running module TestMessages") <
+                strstr(log, "Running module TestFailing"));
     free(log);
 
     struct stat st;
@@ -264,8 +278,12 @@ static void test_same_output_any_thread_count(void **state)
     char *o1 = tu_join(f->root, "o1"), *o4 = tu_join(f->root, "o4");
     assert_int_equal(run_check(f, o1, 1, NULL), 5);
     assert_int_equal(run_check(f, o4, 4, NULL), 5);
-    const char *files[] = {"alerts.json", "timeline.csv", "urls.json", "test_messages.json",
-                           "test_messages_detected.json", "alerts_timeline.csv"};
+    const char *files[] = {"alerts.json",
+                           "timeline.csv",
+                           "urls.json",
+                           "test_messages.json",
+                           "test_messages_detected.json",
+                           "alerts_timeline.csv"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char *a = read_out(o1, files[i]), *b = read_out(o4, files[i]);
         assert_non_null(a);
@@ -381,10 +399,14 @@ static void test_check_iocs_truncated_results(void **state)
 static void test_slugify(void **state)
 {
     (void)state;
-    const char *cases[][2] = {{"AQFPackages", "aqf_packages"}, {"DumpsysADBState", "dumpsys_adb_state"},
-                              {"IDStatusCache", "id_status_cache"}, {"AQFGetProp", "aqf_get_prop"},
-                              {"SMS", "sms"}, {"SafariHistory", "safari_history"},
-                              {"OSAnalyticsADDaily", "os_analytics_ad_daily"}, {"TCC", "tcc"}};
+    const char *cases[][2] = {{"AQFPackages", "aqf_packages"},
+                              {"DumpsysADBState", "dumpsys_adb_state"},
+                              {"IDStatusCache", "id_status_cache"},
+                              {"AQFGetProp", "aqf_get_prop"},
+                              {"SMS", "sms"},
+                              {"SafariHistory", "safari_history"},
+                              {"OSAnalyticsADDaily", "os_analytics_ad_daily"},
+                              {"TCC", "tcc"}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *s = spy_slugify(cases[i][0]);
         assert_string_equal(s, cases[i][1]);

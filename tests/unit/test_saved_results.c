@@ -44,11 +44,11 @@ static void test_large_array_streams_exactly(void **state)
     (void)state;
     json_t *expected = json_array();
     for (int i = 0; i < 20000; i++)
-        json_array_append_new(expected,
-                              json_pack("{s:i, s:s, s:f, s:[i,i], s:n}", "id", i, "text",
-                                        "Привет — message ☎ with a link https://example.org/é and padding "
-                                        "to make records long enough to cross many window edges",
-                                        "ratio", i / 7.0, "pair", i, -i, "none"));
+        json_array_append_new(
+            expected, json_pack("{s:i, s:s, s:f, s:[i,i], s:n}", "id", i, "text",
+                                "Привет — message ☎ with a link https://example.org/é and padding "
+                                "to make records long enough to cross many window edges",
+                                "ratio", i / 7.0, "pair", i, -i, "none"));
     char *text = json_dumps(expected, JSON_INDENT(4));
     collect c = {json_array()};
     const char *why = NULL;
@@ -98,7 +98,8 @@ static void test_damage_reported_after_good_records(void **state)
         collect c = {json_array()};
         const char *why = NULL;
         size_t off = 0;
-        assert_int_equal(walk_file(cases[i].text, strlen(cases[i].text), &c, &why, &off), SPY_EFORMAT);
+        assert_int_equal(walk_file(cases[i].text, strlen(cases[i].text), &c, &why, &off),
+                         SPY_EFORMAT);
         assert_non_null(why);
         assert_int_equal(json_array_size(c.all), cases[i].good);
         json_decref(c.all);

@@ -39,14 +39,15 @@ static void test_sort_dedup_dialect(void **state)
     assert_int_equal(spy_timeline_write(t), SPY_OK);
     spy_timeline_free(t);
     char *s = wr_read_in(spy_outdir_path(d), "timeline.csv", NULL);
-    assert_string_equal(s, "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n"
-                           "\"\",\"Manifest\",\"file\",\"\"\r\n"
-                           "\"2021-01-01 00:00:00.000000\",\"Calls\",\"call\",\"C:\\\\path\nline2\"\r\n"
-                           "\"2021-01-02 00:00:00.000000\",\"Calls\",\"call\",\"a\"\r\n"
-                           "\"2021-01-02 00:00:00.000000\",\"Calls\",\"call\",\"b\"\r\n"
-                           "\"2021-01-02 00:00:00.000000\",\"Calls\",\"call\",\"\xc3\xa9\"\r\n"
-                           "\"2021-01-02 00:00:00.000000\",\"SMS\",\"sms_received\","
-                           "\"hi \"\"there\"\"\"\r\n");
+    assert_string_equal(
+        s, "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n"
+           "\"\",\"Manifest\",\"file\",\"\"\r\n"
+           "\"2021-01-01 00:00:00.000000\",\"Calls\",\"call\",\"C:\\\\path\nline2\"\r\n"
+           "\"2021-01-02 00:00:00.000000\",\"Calls\",\"call\",\"a\"\r\n"
+           "\"2021-01-02 00:00:00.000000\",\"Calls\",\"call\",\"b\"\r\n"
+           "\"2021-01-02 00:00:00.000000\",\"Calls\",\"call\",\"\xc3\xa9\"\r\n"
+           "\"2021-01-02 00:00:00.000000\",\"SMS\",\"sms_received\","
+           "\"hi \"\"there\"\"\"\r\n");
     free(s);
     spy_outdir_close(d);
     tu_rmtree(tmp);
@@ -77,7 +78,10 @@ static void test_android_header_and_empty(void **state)
 }
 
 /* Deterministic pseudo-random rows with many duplicates. */
-static uint32_t lcg(uint32_t *s) { return *s = *s * 1103515245u + 12345u; }
+static uint32_t lcg(uint32_t *s)
+{
+    return *s = *s * 1103515245u + 12345u;
+}
 
 static void add_rows(spy_timeline *t, uint32_t seed, int n)
 {
@@ -123,7 +127,7 @@ static void test_spill_identical(void **state)
     (void)state;
     size_t la, lb, lc;
     char *a = timeline_text(0, 5000, &la);
-    char *b = timeline_text(300, 5000, &lb);  /* a few rows a run: compaction too */
+    char *b = timeline_text(300, 5000, &lb);   /* a few rows a run: compaction too */
     char *c = timeline_text(50000, 5000, &lc); /* a handful of runs */
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
@@ -202,8 +206,10 @@ static void test_csv_row(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sort_dedup_dialect), cmocka_unit_test(test_android_header_and_empty),
-        cmocka_unit_test(test_spill_identical),    cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_sort_dedup_dialect),
+        cmocka_unit_test(test_android_header_and_empty),
+        cmocka_unit_test(test_spill_identical),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_csv_row),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -24,10 +24,11 @@ static void test_module_order(void **state)
     spy_outdir *d = wr_outdir_new(&tmp);
     spy_urls *u;
     assert_int_equal(spy_urls_new(&u, d, 3), SPY_OK);
-    assert_int_equal(spy_urls_add(u, 2, "https://b.example/x", NULL, "2021-01-01 00:00:00.000000",
-                                  "whatsapp"), SPY_OK);
-    assert_int_equal(spy_urls_add(u, 0, "http://bit.ly/x", "https://a.example/\xc3\xa9", NULL, "sms"),
-                     SPY_OK);
+    assert_int_equal(
+        spy_urls_add(u, 2, "https://b.example/x", NULL, "2021-01-01 00:00:00.000000", "whatsapp"),
+        SPY_OK);
+    assert_int_equal(
+        spy_urls_add(u, 0, "http://bit.ly/x", "https://a.example/\xc3\xa9", NULL, "sms"), SPY_OK);
     assert_int_equal(spy_urls_add(u, 3, "x", NULL, NULL, "sms"), SPY_EINTERNAL);
     assert_int_equal(spy_urls_count(u), 2);
     spy_urls_free(u);
@@ -84,7 +85,8 @@ static void test_spill(void **state)
     const int n = 40000;
     for (int i = 0; i < n; i++) {
         char url[128], ts[32];
-        snprintf(url, sizeof url, "https://example.org/very/long/path/to/something/%08d?q=%d", i, i);
+        snprintf(url, sizeof url, "https://example.org/very/long/path/to/something/%08d?q=%d", i,
+                 i);
         snprintf(ts, sizeof ts, "2022-01-01 00:00:%02d.000000", i % 60);
         spy_urls_add(u, 1, url, i % 3 ? NULL : url, ts, "sms");
         if (i % 1000 == 0)
@@ -105,7 +107,8 @@ static void test_spill(void **state)
     for (int i = 0; i < n; i++) {
         json_t *o = json_array_get(a, 20 + (size_t)i);
         char url[128];
-        snprintf(url, sizeof url, "https://example.org/very/long/path/to/something/%08d?q=%d", i, i);
+        snprintf(url, sizeof url, "https://example.org/very/long/path/to/something/%08d?q=%d", i,
+                 i);
         assert_string_equal(json_string_value(json_object_get(o, "url")), url);
         assert_true(i % 3 ? json_is_null(json_object_get(o, "expanded_url"))
                           : json_is_string(json_object_get(o, "expanded_url")));

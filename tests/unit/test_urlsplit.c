@@ -19,17 +19,21 @@ typedef struct ucase {
 } ucase;
 
 static const ucase k_cases[] = {
-    {"https://www.Example.com/path", SPY_OK, "www.example.com", "www.example.com", false, false, false, false},
+    {"https://www.Example.com/path", SPY_OK, "www.example.com", "www.example.com", false, false,
+     false, false},
     {"example.com", SPY_OK, "example.com", "example.com", true, false, false, false},
     {"EXAMPLE.COM/x?y#z", SPY_OK, "example.com", "example.com", true, false, false, false},
-    {"http://user:pw@Example.COM:8080/x", SPY_OK, "user:pw@example.com:8080", "example.com", false, true, true, false},
+    {"http://user:pw@Example.COM:8080/x", SPY_OK, "user:pw@example.com:8080", "example.com", false,
+     true, true, false},
     {"HTTP://EXAMPLE.COM", SPY_OK, "example.com", "example.com", false, false, false, false},
     {"//example.com/x", SPY_OK, "example.com", "example.com", false, false, false, false},
     {"http://example.com?q=1", SPY_OK, "example.com", "example.com", false, false, false, false},
     {"http://example.com#frag", SPY_OK, "example.com", "example.com", false, false, false, false},
     {"http://example.com.", SPY_OK, "example.com.", "example.com", false, false, false, false},
-    {"http://[2001:DB8::1]:443/", SPY_OK, "[2001:db8::1]:443", "2001:db8::1", false, false, true, true},
-    {"http://[fe80::1%25eth0]/", SPY_OK, "[fe80::1%25eth0]", "fe80::1%25eth0", false, false, false, true},
+    {"http://[2001:DB8::1]:443/", SPY_OK, "[2001:db8::1]:443", "2001:db8::1", false, false, true,
+     true},
+    {"http://[fe80::1%25eth0]/", SPY_OK, "[fe80::1%25eth0]", "fe80::1%25eth0", false, false, false,
+     true},
     {"http://[v1.x]/", SPY_OK, "[v1.x]", "v1.x", false, false, false, true},
     {"198.51.100.1:8080/x", SPY_OK, "198.51.100.1:8080", "198.51.100.1", true, false, true, false},
     /* MVT quirks reproduced: no "//" after the scheme-like prefix -> "https://" prepended */
@@ -38,7 +42,8 @@ static const ucase k_cases[] = {
     {"ht\ttp://x.com/", SPY_OK, "http:", "http", true, false, true, false},
     /* Python drops tab/CR/LF before splitting */
     {"http://exa\tmple.com\n/", SPY_OK, "example.com", "example.com", false, false, false, false},
-    {"svn+ssh://host.example.org/r", SPY_OK, "host.example.org", "host.example.org", false, false, false, false},
+    {"svn+ssh://host.example.org/r", SPY_OK, "host.example.org", "host.example.org", false, false,
+     false, false},
     /* failures: no hostname, or urlsplit raises */
     {"", SPY_EFORMAT, NULL, NULL, false, false, false, false},
     {"http:///path", SPY_EFORMAT, NULL, NULL, false, false, false, false},
@@ -135,10 +140,8 @@ static void test_ipv4(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),
-        cmocka_unit_test(test_path_offset),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_not_nul_terminated),
+        cmocka_unit_test(test_cases),  cmocka_unit_test(test_path_offset),
+        cmocka_unit_test(test_limits), cmocka_unit_test(test_not_nul_terminated),
         cmocka_unit_test(test_ipv4),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
