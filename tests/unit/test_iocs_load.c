@@ -213,8 +213,7 @@ static void test_values_with_equals_quotes_unicode(void **state)
         "[url:value='https://evil.example/p?a=b&c=d']",
         "[email-addr:value='o\\'brien@example.org']",
         "[file:path='/data/local/tmp/a\\\\b']",
-        "[domain-name:value='b\xc3\xbc"
-        "cher.example']",
+        "[domain-name:value='b\303\274cher.example']", /* "bücher", UTF-8 in octal */
         "[process:name='  spaced  ']",
     };
     spy_iocs *set = ft_set_from_patterns("Q", p, 5);

@@ -255,8 +255,8 @@ static void test_mbfile_variants(void **st)
     /* Hostile: root UID out of range, field UID out of range, no $objects. */
     const char *bad[] = {
         "{\"$top\": {\"root\": {\"CF$UID\": 7}}, \"$objects\": [\"$null\", {}]}",
-        "{\"$top\": {\"root\": {\"CF$UID\": 1}}, \"$objects\": [\"$null\", {\"Size\": {\"CF$UID\": "
-        "99}}]}",
+        ("{\"$top\": {\"root\": {\"CF$UID\": 1}}, \"$objects\": [\"$null\", {\"Size\": "
+         "{\"CF$UID\": 99}}]}"),
         "{\"$top\": {\"root\": {\"CF$UID\": 1}}, \"$objects\": {\"x\": 1}}",
         "{\"$top\": {\"root\": {\"CF$UID\": 1}}, \"$objects\": [\"$null\", 5]}",
         "[1]",
