@@ -70,13 +70,14 @@ static int row_cmp(const tl_row *a, const tl_row *b)
     return c ? c : (a->size > b->size) - (a->size < b->size);
 }
 
-/* Sorting compares a 16-byte prefix held beside each row pointer first
- * ("YYYY-MM-DD HH:MM" of a timestamp), so most comparisons never touch the
- * rows themselves: sorting a million rows was the biggest cost of large
- * checks. Rows have exactly four NULs, so two rows whose prefixes are equal
- * and one of which ends inside it are equal rows. */
+/* Sorting compares a 24-byte prefix held beside each row pointer first
+ * (all of "YYYY-MM-DD HH:MM:SS.ffff" of a timestamp), so most comparisons
+ * never touch the rows themselves: sorting a million rows was the biggest
+ * cost of large checks. Rows have exactly four NULs, so two rows whose
+ * prefixes are equal and one of which ends inside it are equal rows. */
+#define TL_KEY_BYTES 24
 typedef struct tl_key {
-    uint64_t k[2];
+    uint64_t k[TL_KEY_BYTES / 8];
     tl_row *r;
 } tl_key;
 
@@ -90,23 +91,25 @@ static uint64_t be64(const char *p)
 
 static void make_key(tl_key *k, tl_row *r)
 {
-    char pre[16] = {0};
-    memcpy(pre, r->data, r->size < 16 ? r->size : 16);
-    k->k[0] = be64(pre);
-    k->k[1] = be64(pre + 8);
+    char pre[TL_KEY_BYTES] = {0};
+    memcpy(pre, r->data, r->size < TL_KEY_BYTES ? r->size : TL_KEY_BYTES);
+    for (int i = 0; i < TL_KEY_BYTES / 8; i++)
+        k->k[i] = be64(pre + 8 * i);
     k->r = r;
 }
 
 static int key_cmp(const void *x, const void *y)
 {
     const tl_key *a = x, *b = y;
-    if (a->k[0] != b->k[0])
-        return a->k[0] < b->k[0] ? -1 : 1;
-    if (a->k[1] != b->k[1])
-        return a->k[1] < b->k[1] ? -1 : 1;
-    if (a->r->size <= 16 || b->r->size <= 16)
+    for (int i = 0; i < TL_KEY_BYTES / 8; i++)
+        if (a->k[i] != b->k[i])
+            return a->k[i] < b->k[i] ? -1 : 1;
+    if (a->r->size <= TL_KEY_BYTES || b->r->size <= TL_KEY_BYTES)
         return (a->r->size > b->r->size) - (a->r->size < b->r->size);
-    return row_cmp(a->r, b->r);
+    const tl_row *ra = a->r, *rb = b->r;
+    uint32_t n = ra->size < rb->size ? ra->size : rb->size;
+    int c = memcmp(ra->data + TL_KEY_BYTES, rb->data + TL_KEY_BYTES, n - TL_KEY_BYTES);
+    return c ? c : (ra->size > rb->size) - (ra->size < rb->size);
 }
 
 static void sort_rows(tl_row **rows, size_t n)
