@@ -10,7 +10,8 @@
  * its indicator pass, so its MEDIUM alerts come before the URL matches);
  * check-iocs on saved records re-runs only the URL check
  * (docs/differences-from-mvt.md). Two passes keep memory flat: the first
- * keeps a few fields per visit, the second emits the records. */
+ * lets SQLite pair each redirect with its destination, the second emits
+ * the records. */
 #include "modules/ios/web_common.h"
 
 #include "core/error.h"
@@ -37,22 +38,20 @@ static const char SQL[] =
 
 #define DOMAIN_MAX 512
 
-/* What the heuristic needs of one visit. */
-typedef struct visit {
-    size_t db;          /* which database (same-database rule) */
-    sqlite3_int64 id;   /* history_visits.id */
-    sqlite3_int64 dest; /* redirect_destination */
-    bool has_dest, is_http, has_time;
-    sqlite3_int64 us; /* visit time, µs since 1970, as MVT's datetime holds it */
-    char *domain;     /* MVT's domain of the URL, "" when unparseable */
-    json_t *rec;      /* the record, kept for candidate origins only */
-} visit;
+/* Plain-HTTP visits redirected elsewhere, each with its destination visit
+ * (same database, as the spec pairs them): SQLite joins them through the
+ * primary keys, so the heuristic streams and keeps nothing per visit. The
+ * first six columns are the origin's, in make_record's order. */
+static const char REDIRECT_SQL[] =
+    "SELECT oi.id, oi.url, o.id, o.visit_time, o.redirect_source, o.redirect_destination, "
+    "di.url, d.visit_time FROM history_visits o "
+    "JOIN history_items oi ON oi.id = o.history_item "
+    "JOIN history_visits d ON d.id = o.redirect_destination "
+    "JOIN history_items di ON di.id = d.history_item "
+    "WHERE o.redirect_destination IS NOT NULL AND o.redirect_destination != 0 "
+    "AND oi.url LIKE 'http://%' ORDER BY o.visit_time";
 
-typedef struct pass {
-    visit *v;
-    size_t n, cap;
-    size_t db; /* index of the database being read */
-} pass;
+#define DOMAIN_MAX 512
 
 static json_t *make_record(sqlite3_stmt *st, const spy_artifact *art)
 {
@@ -80,53 +79,55 @@ static bool iso_to_us(const char *iso, sqlite3_int64 *us)
     return true;
 }
 
-static void add_visit(pass *p, sqlite3_stmt *st, const spy_artifact *art)
+/* Python's timedelta keeps days, seconds (0..86399), microseconds
+ * (0..999999); MVT alerts when the seconds component is 0, i.e. a delta in
+ * [k days, k days + 1 s) — under a second for a forward redirect. */
+static void judge(spy_mod_ctx *ctx, sqlite3_stmt *st, const spy_artifact *art)
 {
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 256;
-        p->v = spy_xreallocarray(p->v, p->cap, sizeof *p->v);
+    char odom[DOMAIN_MAX], ddom[DOMAIN_MAX];
+    web_mvt_domain((const char *)sqlite3_column_text(st, 1), odom, sizeof odom);
+    web_mvt_domain((const char *)sqlite3_column_text(st, 6), ddom, sizeof ddom);
+    if (strcmp(odom, ddom) == 0)
+        return; /* same domain: an HTTPS upgrade */
+    spy_info(spy_ctx_logger(ctx), "Found HTTP redirect to different domain: \"%s\" -> \"%s\"", odom,
+             ddom);
+    json_t *origin = make_record(st, art);
+    json_t *dest_iso = web_iso_mac(spy_kit_col(st, 7));
+    sqlite3_int64 ous, dus;
+    if (iso_to_us(spy_kit_str(origin, "isodate"), &ous) &&
+        iso_to_us(json_string_value(dest_iso), &dus)) {
+        const sqlite3_int64 day = 86400LL * 1000000LL;
+        sqlite3_int64 delta = dus - ous;
+        sqlite3_int64 days = delta >= 0 ? delta / day : -((-delta + day - 1) / day);
+        sqlite3_int64 rem = delta - days * day;
+        if (rem / 1000000 == 0)
+            spy_alert_raise(ctx, SPY_LEVEL_MEDIUM, spy_kit_str(origin, "isodate"), origin,
+                            "Redirect took less than a second! (%lld milliseconds)",
+                            (long long)(rem % 1000000 / 1000));
     }
-    visit *v = &p->v[p->n++];
-    memset(v, 0, sizeof *v);
-    const char *url = (const char *)sqlite3_column_text(st, 1);
-    char dom[DOMAIN_MAX];
-    web_mvt_domain(url, dom, sizeof dom);
-    v->db = p->db;
-    v->id = sqlite3_column_int64(st, 2);
-    v->has_dest = sqlite3_column_type(st, 5) != SQLITE_NULL && sqlite3_column_int64(st, 5) != 0;
-    v->dest = sqlite3_column_int64(st, 5);
-    v->is_http = url && strncasecmp(url, "http://", 7) == 0;
-    v->domain = spy_xstrdup(dom);
-    json_t *rec = make_record(st, art);
-    v->has_time = iso_to_us(spy_kit_str(rec, "isodate"), &v->us);
-    if (v->is_http && v->has_dest)
-        v->rec = rec;
-    else
-        json_decref(rec);
-}
-
-static void collect_db(sqlite3 *db, const spy_artifact *art, pass *p)
-{
-    spy_evscan s;
-    spy_evscan_prepare(&s, db, SQL);
-    while (spy_evscan_step(&s))
-        add_visit(p, s.stmt, art);
-    spy_evscan_finish(&s);
+    json_decref(dest_iso);
+    json_decref(origin);
 }
 
 /* First pass, silent: the second pass (spy_kit_foreach_db) logs each
- * database, and reports and counts those it cannot read. */
-static int collect_all(spy_mod_ctx *ctx, const spy_query *const *qs, pass *p)
+ * database, and reports and counts those it cannot read. MVT raises these
+ * MEDIUM alerts before the URL matches, so they come first here too. */
+static int find_injections(spy_mod_ctx *ctx, const spy_query *const *qs)
 {
     int err = SPY_OK;
     for (size_t q = 0; err == SPY_OK && qs[q]; q++) {
         spy_artifacts l = {0};
         err = spy_acq_find(spy_ctx_acq(ctx), qs[q], &l);
-        for (size_t i = 0; err == SPY_OK && i < l.n; i++, p->db++) {
+        for (size_t i = 0; err == SPY_OK && i < l.n; i++) {
             sqlite3 *db = NULL;
             if (spy_acq_open_db(spy_ctx_acq(ctx), &l.v[i], &db) == SPY_OK &&
-                spy_evdb_check(db, false, NULL, NULL) == SPY_OK)
-                collect_db(db, &l.v[i], p);
+                spy_evdb_check(db, false, NULL, NULL) == SPY_OK) {
+                spy_evscan s;
+                spy_evscan_prepare(&s, db, REDIRECT_SQL);
+                while (spy_evscan_step(&s))
+                    judge(ctx, s.stmt, &l.v[i]);
+                spy_evscan_finish(&s);
+            }
             spy_evdb_close(db);
         }
         spy_artifacts_free(&l);
@@ -148,69 +149,6 @@ static int emit_db(spy_mod_ctx *ctx, sqlite3 *db, const spy_artifact *art, void 
     return err;
 }
 
-static int cmp_db_id(const void *a, const void *b)
-{
-    const visit *x = *(const visit *const *)a, *y = *(const visit *const *)b;
-    if (x->db != y->db)
-        return x->db < y->db ? -1 : 1;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-/* Python's timedelta keeps days, seconds (0..86399), microseconds
- * (0..999999); MVT alerts when the seconds component is 0, i.e. a delta in
- * [k days, k days + 1 s) — under a second for a forward redirect. */
-static void judge(spy_mod_ctx *ctx, const visit *o, const visit *d)
-{
-    if (strcmp(o->domain, d->domain) == 0)
-        return; /* same domain: an HTTPS upgrade */
-    spy_info(spy_ctx_logger(ctx), "Found HTTP redirect to different domain: \"%s\" -> \"%s\"",
-             o->domain, d->domain);
-    if (!o->has_time || !d->has_time)
-        return;
-    const sqlite3_int64 day = 86400LL * 1000000LL;
-    sqlite3_int64 delta = d->us - o->us;
-    sqlite3_int64 days = delta >= 0 ? delta / day : -((-delta + day - 1) / day);
-    sqlite3_int64 rem = delta - days * day;
-    if (rem / 1000000 != 0)
-        return;
-    spy_alert_raise(ctx, SPY_LEVEL_MEDIUM, spy_kit_str(o->rec, "isodate"), o->rec,
-                    "Redirect took less than a second! (%lld milliseconds)",
-                    (long long)(rem % 1000000 / 1000));
-}
-
-static void find_injections(spy_mod_ctx *ctx, pass *p)
-{
-    visit **idx = spy_xcalloc(p->n ? p->n : 1, sizeof *idx);
-    for (size_t i = 0; i < p->n; i++)
-        idx[i] = &p->v[i];
-    qsort(idx, p->n, sizeof *idx, cmp_db_id);
-    for (size_t i = 0; i < p->n; i++) {
-        const visit *o = &p->v[i];
-        if (!o->rec)
-            continue;
-        visit key = {.db = o->db, .id = o->dest};
-        const visit *kp = &key;
-        visit **hit = bsearch(&kp, idx, p->n, sizeof *idx, cmp_db_id);
-        if (!hit)
-            continue;
-        /* visit ids are unique per database, but walk any duplicates */
-        while (hit > idx && cmp_db_id(hit - 1, &kp) == 0)
-            hit--;
-        for (; hit < idx + p->n && cmp_db_id(hit, &kp) == 0; hit++)
-            judge(ctx, o, *hit);
-    }
-    free(idx);
-}
-
-static void pass_free(pass *p)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        free(p->v[i].domain);
-        json_decref(p->v[i].rec);
-    }
-    free(p->v);
-}
-
 /* Backup: relativePath lookups in any domain (HomeDomain on older iOS,
  * AppDomain-com.apple.mobilesafari on newer), the default database then the
  * Safari profiles (iOS 17+); dumps: the four globs. */
@@ -220,14 +158,8 @@ static const spy_query *const QUERIES[] = {&MAIN_DB, &PROFILES, NULL};
 
 static int run(spy_mod_ctx *ctx)
 {
-    pass p = {0};
-    int err = collect_all(ctx, QUERIES, &p);
-    if (err == SPY_OK) {
-        find_injections(ctx, &p);
-        err = web_foreach_dbs(ctx, QUERIES, emit_db, NULL);
-    }
-    pass_free(&p);
-    return err;
+    int err = find_injections(ctx, QUERIES);
+    return err == SPY_OK ? web_foreach_dbs(ctx, QUERIES, emit_db, NULL) : err;
 }
 
 static void check(spy_mod_ctx *ctx, const json_t *r)
