@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The large-backup bench (see bench/README.md, "run_ios_backup.sh"): builds
 # spyscan in Release, generates a heavily used phone's backup at scale 1
-# (400k Manifest rows, 40k SMS, 100k Safari visits) and at scale 0.25, and
+# (400k Manifest rows, 40k SMS, 100k Safari visits) and at scale 0.5, and
 # checks each with every public indicator under /usr/bin/time -v, printing
 # wall time and peak memory (max RSS). Everything generated lives under one
 # mktemp folder in /tmp, removed at the end.
@@ -23,7 +23,7 @@ work=$(mktemp -d /tmp/spyscan-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 echo "modules: $("$build/spyscan" ios check-backup -l 2>/dev/null | tail -n +3 | tr -s " \n" " ")"
-for scale in 1 0.25; do
+for scale in 1 0.5; do
   backup="$work/backup-$scale"
   "$build/bench/gen_ios_backup" --scale "$scale" "$backup"
   for run in 1 2; do # the first run also warms the page cache
