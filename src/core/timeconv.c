@@ -107,3 +107,39 @@ bool spy_iso_from_webkit_us(int64_t us, char out[SPY_ISO_LEN])
     memcpy(out + 20, frac, 6);
     return true;
 }
+
+bool spy_iso_from_json(const json_t *v, spy_epoch e, char out[SPY_ISO_LEN])
+{
+    out[0] = '\0';
+    if (!json_is_number(v))
+        return false;
+    switch (e) {
+    case SPY_EPOCH_UNIX: return spy_iso_from_unix(json_number_value(v), out);
+    case SPY_EPOCH_MAC: return spy_iso_from_mac(json_number_value(v), out);
+    case SPY_EPOCH_MAC_NS18:
+        if (json_is_integer(v))
+            return spy_iso_from_mac_int((int64_t)json_integer_value(v), out);
+        return spy_iso_from_mac(json_real_value(v), out);
+    case SPY_EPOCH_WEBKIT_US:
+        if (json_is_integer(v))
+            return spy_iso_from_webkit_us((int64_t)json_integer_value(v), out);
+        /* a real outside int64 cannot be cast; such a date is no date */
+        if (isfinite(json_real_value(v)) && fabs(json_real_value(v)) < 9e18)
+            return spy_iso_from_webkit_us((int64_t)json_real_value(v), out);
+        return false;
+    }
+    return false;
+}
+
+json_t *spy_iso_json(const json_t *v, spy_epoch e)
+{
+    char iso[SPY_ISO_LEN];
+    spy_iso_from_json(v, e, iso);
+    return json_string(iso);
+}
+
+json_t *spy_iso_json_or_null(const json_t *v, spy_epoch e)
+{
+    char iso[SPY_ISO_LEN];
+    return spy_iso_from_json(v, e, iso) ? json_string(iso) : json_null();
+}

@@ -6,6 +6,7 @@
 #ifndef SPY_TIMECONV_H
 #define SPY_TIMECONV_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,6 +25,24 @@ bool spy_iso_from_mac(double mac_secs, char out[SPY_ISO_LEN]);
 bool spy_iso_from_mac_int(int64_t v, char out[SPY_ISO_LEN]);
 /* Microseconds since 1601-01-01 (Chrome, WebKit). */
 bool spy_iso_from_webkit_us(int64_t us, char out[SPY_ISO_LEN]);
+
+/* What a stored number counts, for the JSON conversions below. */
+typedef enum spy_epoch {
+    SPY_EPOCH_UNIX,      /* seconds since 1970 */
+    SPY_EPOCH_MAC,       /* seconds since 2001, integers included */
+    SPY_EPOCH_MAC_NS18,  /* MVT's convert_mactime_to_iso: integers follow
+                          * spy_iso_from_mac_int's 18-digit rule */
+    SPY_EPOCH_WEBKIT_US, /* microseconds since 1601 */
+} spy_epoch;
+
+/* A JSON number (integer or real) as ISO text; anything else (null, text,
+ * a missing value) or a failed conversion gives false and "". Modules keep
+ * numbers as JSON (spy_kit_col), so this is where their dates are made. */
+bool spy_iso_from_json(const json_t *v, spy_epoch e, char out[SPY_ISO_LEN]);
+/* The same as a new JSON string: "" when there is no date... */
+json_t *spy_iso_json(const json_t *v, spy_epoch e);
+/* ...or null there, where MVT's record keeps None. */
+json_t *spy_iso_json_or_null(const json_t *v, spy_epoch e);
 
 /* Unix seconds of a broken-down UTC time (no time zone involved). */
 int64_t spy_unix_from_utc(int year, int mon, int day, int hour, int min, int sec);

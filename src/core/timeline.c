@@ -153,14 +153,23 @@ size_t spy_timeline_rows(const spy_timeline *t)
     return __atomic_load_n(&t->total, __ATOMIC_RELAXED);
 }
 
+/* The first error is kept and logged once. Spills write their run files
+ * outside the lock, so the error is set atomically. */
 static int tl_fail(spy_timeline *t, int rc, const char *what, int e)
 {
-    if (t->err)
-        return t->err;
+    int expected = SPY_OK;
+    if (!__atomic_compare_exchange_n(&t->err, &expected, rc, false, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST))
+        return expected;
     char eb[128];
     spy_error(LOGGER, "Timeline: cannot %s in %s: %s", what, spy_outdir_path(t->d),
               e ? errstr(e, eb, sizeof eb) : spy_err_str(rc));
-    return t->err = rc;
+    return rc;
+}
+
+static int tl_err(spy_timeline *t)
+{
+    return __atomic_load_n(&t->err, __ATOMIC_SEQ_CST);
 }
 
 /* ---- run files -------------------------------------------------------- */
@@ -413,22 +422,38 @@ static void free_rows(spy_timeline *t)
     t->bytes = 0;
 }
 
-/* Sorts the in-memory rows and writes them as one run (lock held). */
-static int spill(spy_timeline *t)
+/* Sorts a full buffer of rows and writes it as one run. Called without the
+ * lock, so other modules keep adding rows while it sorts and writes; only
+ * naming the run and listing it take the lock. Frees the rows. */
+static int spill_detached(spy_timeline *t, tl_row **rows, size_t n)
 {
-    sort_rows(t->rows, t->n);
+    sort_rows(rows, n);
     tl_sink sink = {.t = t, .fd = -1};
-    unsigned id;
-    int rc = open_run(t, &sink, &id);
+    unsigned id = 0;
+    pthread_mutex_lock(&t->lock);
+    int rc = tl_err(t);
+    if (rc == SPY_OK)
+        rc = open_run(t, &sink, &id);
+    pthread_mutex_unlock(&t->lock);
+    for (size_t i = 0; rc == SPY_OK && i < n && !sink.err; i++)
+        sink_put(&sink, rows[i]);
     if (rc == SPY_OK) {
-        for (size_t i = 0; i < t->n && !sink.err; i++)
-            sink_put(&sink, t->rows[i]);
-        rc = close_run(t, &sink, id);
+        sink_flush(&sink);
+        if (close(sink.fd) != 0 && !sink.err)
+            sink.err = tl_fail(t, SPY_EIO, "close a run file", errno);
+        rc = sink.err;
     }
+    pthread_mutex_lock(&t->lock);
+    if (rc == SPY_OK) {
+        t->runs = spy_xreallocarray(t->runs, t->n_runs + 1, sizeof *t->runs);
+        t->runs[t->n_runs++] = id;
+        if (t->n_runs >= TL_FANIN)
+            rc = compact_runs(t);
+    }
+    pthread_mutex_unlock(&t->lock);
     sink_free(&sink);
-    free_rows(t);
-    if (rc == SPY_OK && t->n_runs >= TL_FANIN)
-        rc = compact_runs(t);
+    for (size_t i = 0; i < n; i++)
+        free(rows[i]);
     return rc;
 }
 
@@ -459,8 +484,10 @@ int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin,
 {
     const char *f[4] = {timestamp, plugin, event, description};
     tl_row *r = row_new(f);
+    tl_row **full = NULL;
+    size_t nfull = 0;
     pthread_mutex_lock(&t->lock);
-    int rc = t->err;
+    int rc = tl_err(t);
     if (rc == SPY_OK && !r)
         rc = tl_fail(t, SPY_ELIMIT, "add a row", 0);
     if (rc == SPY_OK) {
@@ -472,11 +499,20 @@ int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin,
         r = NULL;
         t->bytes += row_bytes(t->rows[t->n - 1]) + sizeof(tl_row *);
         __atomic_add_fetch(&t->total, 1, __ATOMIC_RELAXED);
-        if (t->bytes >= t->run_bytes)
-            rc = spill(t);
+        if (t->bytes >= t->run_bytes) { /* take the full buffer; spill it unlocked */
+            full = t->rows;
+            nfull = t->n;
+            t->rows = NULL;
+            t->n = t->cap = 0;
+            t->bytes = 0;
+        }
     }
     pthread_mutex_unlock(&t->lock);
     free(r);
+    if (full) {
+        rc = spill_detached(t, full, nfull);
+        free(full);
+    }
     return rc;
 }
 
@@ -506,7 +542,7 @@ static int write_csv(spy_timeline *t, spy_afile *f)
 int spy_timeline_write(spy_timeline *t)
 {
     pthread_mutex_lock(&t->lock);
-    int rc = t->err;
+    int rc = tl_err(t);
     if (rc == SPY_OK && t->total > 0 && !t->written) {
         t->written = true;
         spy_afile *f;
@@ -518,7 +554,8 @@ int spy_timeline_write(spy_timeline *t)
             else
                 spy_afile_abort(f);
         }
-        t->err = rc;
+        if (rc != SPY_OK)
+            tl_fail(t, rc, "write timeline.csv", 0);
     }
     remove_runs(t, 0, t->n_runs);
     free_rows(t);

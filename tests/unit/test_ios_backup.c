@@ -1,14 +1,13 @@
 /* The iOS backup acquisition: locating the backup, lookups by path, domain,
  * wildcard and fixed fileID, WAL read from its own Manifest entry, blobs that
  * cannot escape the folder, graded refusals, and an untouched input tree. */
-#include "testutil.h"
-
 #include "acquire/ios_backup.h"
 #include "backup_fixture.h"
 #include "core/error.h"
 #include "core/evfs.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "testutil.h"
 
 #include <dirent.h>
 #include <jansson.h>

@@ -1,11 +1,7 @@
 /* Calendar module (spec/ios.md §5.23): records with the organizer, the
  * e-mail indicator on the organizer, the QuaDream invitation heuristic,
  * timeline, a WAL and a wrong schema. */
-#include "testutil.h"
-
-#include "acquire/commands.h"
-#include "backup_fixture.h"
-#include "module_harness.h"
+#include "module_test.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,31 +14,19 @@ static const char *const PATTERNS[] = {"[email-addr:value='ameliehaggart@gmail.c
 
 static char *make_backup(const char *root, bool split_wal)
 {
-    char *path = tu_join(tu_source_dir(), "tests/fixtures/ios/calendar/default.sql");
-    char *sql = tu_read(path, NULL);
-    assert_non_null(sql);
-    char *wal = NULL;
-    if (split_wal) {
-        char *cut =
-            strstr(sql, "INSERT INTO CalendarItem (ROWID, summary, description, start_date, "
-                        "end_date, all_day, calendar_id, organizer_id, url, last_modified, "
-                        "external_id, external_mod_tag, unique_identifier, hidden, UUID, "
-                        "creation_date, action, created_by_id, entity_type, has_attendees)\n"
-                        "  VALUES (3");
-        assert_non_null(cut);
-        wal = strdup(cut);
-        *cut = '\0';
-    }
-    char *dir = tu_join(root, "backup");
-    bf_backup *b = bf_new(dir);
-    bf_add_sqlite(b, "HomeDomain", "Library/Calendar/Calendar.sqlitedb", sql, wal);
-    json_t *info = json_pack("{s:s}", "Product Version", "16.1");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
-    bf_finish(b);
+    char *sql = mt_fixture("calendar", "default.sql");
+    char *wal = split_wal
+                    ? mt_split_wal(
+                          sql, "INSERT INTO CalendarItem (ROWID, summary, description, start_date, "
+                               "end_date, all_day, calendar_id, organizer_id, url, last_modified, "
+                               "external_id, external_mod_tag, unique_identifier, hidden, UUID, "
+                               "creation_date, action, created_by_id, entity_type, has_attendees)\n"
+                               "  VALUES (3")
+                    : NULL;
+    char *dir =
+        mt_db_backup(root, "HomeDomain", "Library/Calendar/Calendar.sqlitedb", sql, wal, "16.1");
     free(wal);
     free(sql);
-    free(path);
     return dir;
 }
 
@@ -61,21 +45,6 @@ static void assert_alerts(const mh_result *r)
     assert_string_equal(json_string_value(json_object_get(mi, "type")), "emails");
 }
 
-static bool has_row(const json_t *tl, const char *ts, const char *ev, const char *data)
-{
-    size_t i;
-    json_t *row;
-    json_array_foreach(tl, i, row)
-    {
-        if (strcmp(json_string_value(json_array_get(row, 0)), ts) == 0 &&
-            strcmp(json_string_value(json_array_get(row, 1)), "Calendar") == 0 &&
-            strcmp(json_string_value(json_array_get(row, 2)), ev) == 0 &&
-            strcmp(json_string_value(json_array_get(row, 3)), data) == 0)
-            return true;
-    }
-    return false;
-}
-
 static void check_run(bool split_wal)
 {
     char *root = tu_mkdtemp();
@@ -85,9 +54,8 @@ static void check_run(bool split_wal)
     mh_run_backup(&spy_mod_calendar, dir, stix, &r);
     assert_int_equal(r.exit_code, 1);
     assert_int_equal(json_array_size(r.records), 4);
-    char *got = json_dumps(json_array_get(r.records, 2), JSON_PRESERVE_ORDER | JSON_COMPACT);
-    assert_string_equal(
-        got,
+    mt_json(
+        json_array_get(r.records, 2),
         "{\"id\":3,\"summary\":\"Lunch\",\"description\":\"Bring documents\","
         "\"start_date\":\"2022-11-16 14:00:00.000000\",\"end_date\":\"2022-11-16 15:00:00.000000\","
         "\"all_day\":0,\"calendar_id\":1,\"organizer_id\":2,\"url\":\"https://example.org/lunch\","
@@ -100,21 +68,20 @@ static void check_run(bool split_wal)
         "\"participant_email\":\"AmelieHaggart@gmail.com\",\"participant_phone\":\"+15555550100\","
         "\"participant_comment\":\"see you\","
         "\"participant_last_modified\":\"2022-11-13 02:48:20.500000\"}");
-    free(got);
     /* no organizer: participant fields null, NULL dates stay null */
     const json_t *r1 = json_array_get(r.records, 0);
     assert_true(json_is_null(json_object_get(r1, "participant_email")));
     assert_true(json_is_null(json_object_get(json_array_get(r.records, 3), "end_date")));
     assert_alerts(&r);
     assert_int_equal(json_array_size(r.timeline), 4 + 5 + 5 + 1);
-    assert_true(has_row(r.timeline, "2022-11-14 06:26:40.000000", "start_date",
-                        "Calendar event Dentist (None) (invitation by None)"));
-    assert_true(
-        has_row(r.timeline, "2022-11-13 02:48:20.500000", "participant_last_modified",
-                "Calendar event Lunch (Bring documents) (invitation by AmelieHaggart@gmail.com)"));
-    assert_true(
-        has_row(r.timeline, "2022-11-15 10:13:20.000000", "end_date",
-                "Calendar event Meeting (Notes) (invitation by organizer@quadream-test.invalid)"));
+    assert_true(mt_timeline_has(&r, "2022-11-14 06:26:40.000000", "Calendar", "start_date",
+                                "Calendar event Dentist (None) (invitation by None)"));
+    assert_true(mt_timeline_has(
+        &r, "2022-11-13 02:48:20.500000", "Calendar", "participant_last_modified",
+        "Calendar event Lunch (Bring documents) (invitation by AmelieHaggart@gmail.com)"));
+    assert_true(mt_timeline_has(
+        &r, "2022-11-15 10:13:20.000000", "Calendar", "end_date",
+        "Calendar event Meeting (Notes) (invitation by organizer@quadream-test.invalid)"));
     mh_result_free(&r);
     free(stix);
     tu_rmtree(root);
@@ -146,9 +113,8 @@ static void test_check_iocs(void **state)
     assert_int_equal(json_array_size(clean.alerts), 1);
     assert_string_equal(mh_alert_str(&clean, 0, "level"), "HIGH");
     char *stix = mh_stix(PATTERNS);
-    const spy_module *mods[] = {&spy_mod_calendar, NULL};
     mh_result c;
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix, "calendar", &c);
+    mt_check_iocs(&spy_mod_calendar, clean.out_dir, stix, &c);
     assert_alerts(&c);
     mh_result_free(&c);
     mh_result_free(&clean);
@@ -162,14 +128,9 @@ static void test_wrong_schema(void **state)
 {
     (void)state;
     char *root = tu_mkdtemp();
-    char *dir = tu_join(root, "backup");
-    bf_backup *b = bf_new(dir);
-    bf_add_sqlite(b, "HomeDomain", "Library/Calendar/Calendar.sqlitedb",
-                  "CREATE TABLE CalendarItem (ROWID INTEGER PRIMARY KEY, summary TEXT);", NULL);
-    json_t *info = json_pack("{s:s}", "Product Version", "16.1");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
-    bf_finish(b);
+    char *dir = mt_db_backup(root, "HomeDomain", "Library/Calendar/Calendar.sqlitedb",
+                             "CREATE TABLE CalendarItem (ROWID INTEGER PRIMARY KEY, summary TEXT);",
+                             NULL, "16.1");
     mh_result r;
     mh_run_backup(&spy_mod_calendar, dir, NULL, &r);
     assert_int_equal(r.exit_code, 4);

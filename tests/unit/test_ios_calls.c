@@ -1,9 +1,6 @@
 /* Calls module (spec/ios.md §5.1): records, timeline, a WAL, a wrong
  * schema, and no indicator check at all. */
-#include "testutil.h"
-
-#include "backup_fixture.h"
-#include "module_harness.h"
+#include "module_test.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,26 +9,13 @@ extern const spy_module spy_mod_calls;
 
 static char *make_backup(const char *root, const char *sql_override, bool split_wal)
 {
-    char *path = tu_join(tu_source_dir(), "tests/fixtures/ios/calls/default.sql");
-    char *sql = sql_override ? strdup(sql_override) : tu_read(path, NULL);
+    char *sql = sql_override ? strdup(sql_override) : mt_fixture("calls", "default.sql");
     assert_non_null(sql);
-    char *wal = NULL;
-    if (split_wal) {
-        char *cut = strstr(sql, "INSERT INTO ZCALLRECORD VALUES (3");
-        assert_non_null(cut);
-        wal = strdup(cut);
-        *cut = '\0';
-    }
-    char *dir = tu_join(root, "backup");
-    bf_backup *b = bf_new(dir);
-    bf_add_sqlite(b, "HomeDomain", "Library/CallHistoryDB/CallHistory.storedata", sql, wal);
-    json_t *info = json_pack("{s:s}", "Product Version", "16.3");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
-    bf_finish(b);
+    char *wal = split_wal ? mt_split_wal(sql, "INSERT INTO ZCALLRECORD VALUES (3") : NULL;
+    char *dir = mt_db_backup(root, "HomeDomain", "Library/CallHistoryDB/CallHistory.storedata", sql,
+                             wal, "16.3");
     free(wal);
     free(sql);
-    free(path);
     return dir;
 }
 
@@ -48,11 +32,10 @@ static void check_run(bool split_wal)
     assert_int_equal(r.exit_code, 0);
     assert_int_equal(json_array_size(r.alerts), 0);
     assert_int_equal(json_array_size(r.records), 3);
-    char *got = json_dumps(json_array_get(r.records, 0), JSON_PRESERVE_ORDER | JSON_COMPACT);
-    assert_string_equal(got, "{\"isodate\":\"2022-11-13 02:40:00.250000\",\"duration\":62.0,"
-                             "\"location\":\"United States\",\"number\":\"+15555550123\","
-                             "\"provider\":\"com.apple.Telephony\"}");
-    free(got);
+    mt_json(json_array_get(r.records, 0),
+            "{\"isodate\":\"2022-11-13 02:40:00.250000\",\"duration\":62.0,"
+            "\"location\":\"United States\",\"number\":\"+15555550123\","
+            "\"provider\":\"com.apple.Telephony\"}");
     const json_t *r2 = json_array_get(r.records, 1);
     assert_true(json_is_null(json_object_get(r2, "location")));
     assert_string_equal(json_string_value(json_object_get(r2, "number")), "someone@example.org");

@@ -1,8 +1,11 @@
 /* ChromeFavicon (spec/ios.md §5.2) on a real-shaped Chrome for iOS
  * Favicons database inside a fixture backup. */
-#include "web_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_chrome_favicon;
 
@@ -17,10 +20,10 @@ static char *make_backup(const char *root, const char *wal_sql)
 {
     char *dir = tu_join(root, "backup");
     bf_backup *b = bf_new(dir);
-    char *sql = wt_fixture("chrome_favicon", "default");
+    char *sql = mt_fixture("chrome_favicon", "default.sql");
     bf_add_sqlite(b, DOMAIN, RELPATH, sql, wal_sql);
     free(sql);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     return dir;
 }
@@ -37,16 +40,16 @@ static void test_records_sorted_alerts(void **state)
     assert_int_equal(json_array_size(r.records), 4);
 
     /* sorted by isodate: mapping 2 (last_requested 10:00:00.5) comes first */
-    const json_t *rec = wt_rec(&r, 0);
-    wt_keys(rec, "url,icon_url,timestamp,isodate");
-    wt_str(rec, "url", "https://news.example.org/world/2021/07/18/story.html");
-    wt_str(rec, "icon_url", "https://cdn.baramije.net/static/icon.png");
-    wt_int(rec, "timestamp", 13271076000500000LL);
-    wt_str(rec, "isodate", "2021-07-18 10:00:00.500000");
-    wt_str(wt_rec(&r, 1), "url", "https://www.google.com/");
-    wt_int(wt_rec(&r, 1), "timestamp", 13271079600000000LL);
-    wt_str(wt_rec(&r, 2), "isodate", "2021-07-18 12:00:01.000000");
-    wt_str(wt_rec(&r, 3), "url", "https://baramije.net.example.com/");
+    const json_t *rec = mt_rec(&r, 0);
+    mt_keys(rec, "url,icon_url,timestamp,isodate");
+    mt_str(rec, "url", "https://news.example.org/world/2021/07/18/story.html");
+    mt_str(rec, "icon_url", "https://cdn.baramije.net/static/icon.png");
+    mt_int(rec, "timestamp", 13271076000500000LL);
+    mt_str(rec, "isodate", "2021-07-18 10:00:00.500000");
+    mt_str(mt_rec(&r, 1), "url", "https://www.google.com/");
+    mt_int(mt_rec(&r, 1), "timestamp", 13271079600000000LL);
+    mt_str(mt_rec(&r, 2), "isodate", "2021-07-18 12:00:01.000000");
+    mt_str(mt_rec(&r, 3), "url", "https://baramije.net.example.com/");
 
     /* icon URL matched (page did not); page URL matched first (icon not checked) */
     assert_int_equal(json_array_size(r.alerts), 2);
@@ -61,21 +64,20 @@ static void test_records_sorted_alerts(void **state)
                         "Found a sub-domain with a suspicious top level "
                         "https://bun54l2b67.get1tn0w.free247downloads.com:30495/szev4hzm matching "
                         "indicator \"free247downloads.com\" from \"TestMalware\"");
-    assert_string_equal(wt_match(&r, 1, "value"), "free247downloads.com");
-    assert_string_equal(wt_match(&r, 1, "type"), "domains");
+    assert_string_equal(mt_match(&r, 1, "value"), "free247downloads.com");
+    assert_string_equal(mt_match(&r, 1, "type"), "domains");
 
     assert_int_equal(json_array_size(r.timeline), 4);
-    assert_true(wt_timeline_has(&r, "2021-07-18 10:00:00.500000", "ChromeFavicon", "new_favicon",
+    assert_true(mt_timeline_has(&r, "2021-07-18 10:00:00.500000", "ChromeFavicon", "new_favicon",
                                 "https://cdn.baramije.net/static/icon.png from "
                                 "https://news.example.org/world/2021/07/18/story.html"));
 
     mh_result clean, c;
     mh_run_backup(&spy_mod_chrome_favicon, dir, NULL, &clean);
     assert_int_equal(clean.exit_code, 0);
-    const spy_module *mods[] = {&spy_mod_chrome_favicon, NULL};
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix, "chrome_favicon", &c);
+    mt_check_iocs(&spy_mod_chrome_favicon, clean.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
-    wt_same_alerts(&r, &c);
+    mt_same_alerts(&r, &c);
     mh_result_free(&c);
     mh_result_free(&clean);
     mh_result_free(&r);
@@ -98,8 +100,8 @@ static void test_wal_and_wrong_schema(void **state)
     mh_result r;
     mh_run_backup(&spy_mod_chrome_favicon, dir, stix, &r);
     assert_int_equal(json_array_size(r.records), 5);
-    wt_str(wt_rec(&r, 4), "url", "http://urlpush.net/p");
-    wt_str(wt_rec(&r, 4), "isodate", "2021-07-18 13:53:20.000000");
+    mt_str(mt_rec(&r, 4), "url", "http://urlpush.net/p");
+    mt_str(mt_rec(&r, 4), "isodate", "2021-07-18 13:53:20.000000");
     assert_int_equal(json_array_size(r.alerts), 3);
     mh_result_free(&r);
     free(dir);
@@ -108,7 +110,7 @@ static void test_wal_and_wrong_schema(void **state)
     bf_backup *b = bf_new(dir);
     bf_add_sqlite(b, DOMAIN, RELPATH, "CREATE TABLE favicons(id INTEGER PRIMARY KEY, url TEXT);",
                   NULL);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     mh_run_backup(&spy_mod_chrome_favicon, dir, stix, &r);
     assert_int_equal(r.exit_code, 4);

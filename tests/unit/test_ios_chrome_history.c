@@ -1,8 +1,11 @@
 /* ChromeHistory (spec/ios.md §5.3) on a real-shaped Chrome for iOS History
  * database inside a fixture backup. */
-#include "web_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_chrome_history;
 
@@ -16,10 +19,10 @@ static char *make_backup(const char *root, const char *wal_sql)
 {
     char *dir = tu_join(root, "backup");
     bf_backup *b = bf_new(dir);
-    char *sql = wt_fixture("chrome_history", "default");
+    char *sql = mt_fixture("chrome_history", "default.sql");
     bf_add_sqlite(b, DOMAIN, RELPATH, sql, wal_sql);
     free(sql);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     return dir;
 }
@@ -35,14 +38,14 @@ static void test_records_alerts_timeline(void **state)
     assert_int_equal(r.exit_code, 1);
     assert_int_equal(json_array_size(r.records), 5);
 
-    const json_t *rec = wt_rec(&r, 1);
-    wt_keys(rec, "id,url,visit_id,timestamp,isodate,redirect_source");
-    wt_int(rec, "id", 2);
-    wt_str(rec, "url", "https://news.example.org/world/2021/07/18/story.html");
-    wt_int(rec, "visit_id", 2);
-    wt_int(rec, "timestamp", 13271083200123456LL);
-    wt_str(rec, "isodate", "2021-07-18 12:00:00.123456");
-    wt_int(rec, "redirect_source", 1);
+    const json_t *rec = mt_rec(&r, 1);
+    mt_keys(rec, "id,url,visit_id,timestamp,isodate,redirect_source");
+    mt_int(rec, "id", 2);
+    mt_str(rec, "url", "https://news.example.org/world/2021/07/18/story.html");
+    mt_int(rec, "visit_id", 2);
+    mt_int(rec, "timestamp", 13271083200123456LL);
+    mt_str(rec, "isodate", "2021-07-18 12:00:00.123456");
+    mt_int(rec, "redirect_source", 1);
 
     /* one match: the Pegasus sub-domain; the two decoys do not match */
     assert_int_equal(json_array_size(r.alerts), 1);
@@ -52,12 +55,12 @@ static void test_records_alerts_timeline(void **state)
                         "https://bun54l2b67.get1tn0w.free247downloads.com:30495/szev4hzm matching "
                         "indicator \"free247downloads.com\" from \"TestMalware\"");
     assert_string_equal(mh_alert_str(&r, 0, "event_time"), "");
-    assert_string_equal(wt_match(&r, 0, "value"), "free247downloads.com");
-    assert_string_equal(wt_match(&r, 0, "type"), "domains");
-    wt_int(json_object_get(json_array_get(r.alerts, 0), "event"), "visit_id", 3);
+    assert_string_equal(mt_match(&r, 0, "value"), "free247downloads.com");
+    assert_string_equal(mt_match(&r, 0, "type"), "domains");
+    mt_int(json_object_get(json_array_get(r.alerts, 0), "event"), "visit_id", 3);
 
     assert_int_equal(json_array_size(r.timeline), 5);
-    assert_true(wt_timeline_has(&r, "2021-07-18 12:00:00.123456", "ChromeHistory", "visit",
+    assert_true(mt_timeline_has(&r, "2021-07-18 12:00:00.123456", "ChromeHistory", "visit",
                                 "2 - https://news.example.org/world/2021/07/18/story.html "
                                 "(visit ID: 2, redirect source: 1)"));
 
@@ -66,10 +69,9 @@ static void test_records_alerts_timeline(void **state)
     mh_run_backup(&spy_mod_chrome_history, dir, NULL, &clean);
     assert_int_equal(clean.exit_code, 0);
     assert_int_equal(json_array_size(clean.alerts), 0);
-    const spy_module *mods[] = {&spy_mod_chrome_history, NULL};
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix, "chrome_history", &c);
+    mt_check_iocs(&spy_mod_chrome_history, clean.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
-    wt_same_alerts(&r, &c);
+    mt_same_alerts(&r, &c);
 
     mh_result_free(&c);
     mh_result_free(&clean);
@@ -93,8 +95,8 @@ static void test_wal_rows_read(void **state)
     mh_result r;
     mh_run_backup(&spy_mod_chrome_history, dir, stix, &r);
     assert_int_equal(json_array_size(r.records), 6);
-    wt_str(wt_rec(&r, 5), "url", "http://urlpush.net/a1b2");
-    wt_str(wt_rec(&r, 5), "isodate", "2021-07-18 12:05:00.000000");
+    mt_str(mt_rec(&r, 5), "url", "http://urlpush.net/a1b2");
+    mt_str(mt_rec(&r, 5), "isodate", "2021-07-18 12:05:00.000000");
     assert_int_equal(json_array_size(r.alerts), 2);
     assert_string_equal(
         mh_alert_str(&r, 1, "message"),
@@ -115,7 +117,7 @@ static void test_corrupt_and_wrong_schema(void **state)
     bf_backup *b = bf_new(dir);
     static const char junk[] = "SQLite format 3\0 this is not really a database at all ...........";
     bf_add_file(b, DOMAIN, RELPATH, junk, sizeof junk);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     mh_result r;
     mh_run_backup(&spy_mod_chrome_history, dir, NULL, &r);
@@ -127,7 +129,7 @@ static void test_corrupt_and_wrong_schema(void **state)
     dir = tu_join(root, "backup2");
     b = bf_new(dir);
     bf_add_sqlite(b, DOMAIN, RELPATH, "CREATE TABLE urls(id INTEGER PRIMARY KEY, url TEXT);", NULL);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     mh_run_backup(&spy_mod_chrome_history, dir, NULL, &r);
     assert_int_equal(r.exit_code, 4);
@@ -138,7 +140,7 @@ static void test_corrupt_and_wrong_schema(void **state)
     /* absent: not a failure */
     dir = tu_join(root, "backup3");
     b = bf_new(dir);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     mh_run_backup(&spy_mod_chrome_history, dir, NULL, &r);
     assert_int_equal(r.exit_code, 0);

@@ -1,9 +1,6 @@
 /* Contacts module (spec/ios.md §5.4): one record per value, no check, no
  * timeline; missing tables are not a failure. */
-#include "testutil.h"
-
-#include "backup_fixture.h"
-#include "module_harness.h"
+#include "module_test.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,26 +9,13 @@ extern const spy_module spy_mod_contacts;
 
 static char *make_backup(const char *root, const char *sql_override, bool split_wal)
 {
-    char *path = tu_join(tu_source_dir(), "tests/fixtures/ios/contacts/default.sql");
-    char *sql = sql_override ? strdup(sql_override) : tu_read(path, NULL);
+    char *sql = sql_override ? strdup(sql_override) : mt_fixture("contacts", "default.sql");
     assert_non_null(sql);
-    char *wal = NULL;
-    if (split_wal) {
-        char *cut = strstr(sql, "INSERT INTO ABMultiValue VALUES (5");
-        assert_non_null(cut);
-        wal = strdup(cut);
-        *cut = '\0';
-    }
-    char *dir = tu_join(root, "backup");
-    bf_backup *b = bf_new(dir);
-    bf_add_sqlite(b, "HomeDomain", "Library/AddressBook/AddressBook.sqlitedb", sql, wal);
-    json_t *info = json_pack("{s:s}", "Product Version", "15.7");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
-    bf_finish(b);
+    char *wal = split_wal ? mt_split_wal(sql, "INSERT INTO ABMultiValue VALUES (5") : NULL;
+    char *dir = mt_db_backup(root, "HomeDomain", "Library/AddressBook/AddressBook.sqlitedb", sql,
+                             wal, "15.7");
     free(wal);
     free(sql);
-    free(path);
     return dir;
 }
 
@@ -48,14 +32,12 @@ static void check_run(bool split_wal)
     assert_int_equal(json_array_size(r.timeline), 0);
     /* the NULL value of person 2 is left out */
     assert_int_equal(json_array_size(r.records), 4);
-    char *got = json_dumps(json_array_get(r.records, 1), JSON_PRESERVE_ORDER | JSON_COMPACT);
-    assert_string_equal(got, "{\"value\":\"ada@example.org\",\"first\":\"Ada\",\"middle\":\"King\","
-                             "\"last\":\"Lovelace\",\"organization\":\"Analytical Engines Ltd\"}");
-    free(got);
-    got = json_dumps(json_array_get(r.records, 3), JSON_PRESERVE_ORDER | JSON_COMPACT);
-    assert_string_equal(got, "{\"value\":\"+15555550100\",\"first\":null,\"middle\":null,"
-                             "\"last\":null,\"organization\":\"Pizza Place\"}");
-    free(got);
+    mt_json(json_array_get(r.records, 1),
+            "{\"value\":\"ada@example.org\",\"first\":\"Ada\",\"middle\":\"King\","
+            "\"last\":\"Lovelace\",\"organization\":\"Analytical Engines Ltd\"}");
+    mt_json(json_array_get(r.records, 3),
+            "{\"value\":\"+15555550100\",\"first\":null,\"middle\":null,"
+            "\"last\":null,\"organization\":\"Pizza Place\"}");
     mh_result_free(&r);
     free(stix);
     tu_rmtree(root);

@@ -1,11 +1,7 @@
 /* Datausage module (spec/ios.md §5.11): records, the manipulated / missing
  * process heuristics, the process indicator, both schema variants, a WAL
  * and a broken database. */
-#include "testutil.h"
-
-#include "acquire/commands.h"
-#include "backup_fixture.h"
-#include "module_harness.h"
+#include "module_test.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,67 +11,16 @@ extern const spy_module spy_mod_datausage;
 /* "bh" is a Pegasus process name (amnesty-investigations/2021-07-18_nso). */
 static const char *const PATTERNS[] = {"[process:name='bh']", NULL};
 
-static char *fixture(const char *variant)
-{
-    char *rel = tu_join("tests/fixtures/ios/datausage", variant);
-    char *path = tu_join(tu_source_dir(), rel);
-    char *sql = tu_read(path, NULL);
-    assert_non_null(sql);
-    free(path);
-    free(rel);
-    return sql;
-}
-
 /* The backup; with split_wal the last usage row exists only in the -wal. */
 static char *make_backup(const char *root, const char *variant, bool split_wal)
 {
-    char *dir = tu_join(root, "backup");
-    char *sql = fixture(variant);
-    char *wal = NULL;
-    if (split_wal) {
-        char *cut = strstr(sql, "INSERT INTO ZLIVEUSAGE VALUES (4");
-        assert_non_null(cut);
-        wal = strdup(cut);
-        *cut = '\0';
-    }
-    bf_backup *b = bf_new(dir);
-    bf_add_sqlite(b, "WirelessDomain", "Library/Databases/DataUsage.sqlite", sql, wal);
-    json_t *info = json_pack("{s:s}", "Product Version", "14.8");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
-    bf_finish(b);
+    char *sql = mt_fixture("datausage", variant);
+    char *wal = split_wal ? mt_split_wal(sql, "INSERT INTO ZLIVEUSAGE VALUES (4") : NULL;
+    char *dir = mt_db_backup(root, "WirelessDomain", "Library/Databases/DataUsage.sqlite", sql, wal,
+                             "14.8");
     free(wal);
     free(sql);
     return dir;
-}
-
-static const json_t *by_proc_name(const json_t *recs, const char *name)
-{
-    size_t i;
-    json_t *r;
-    json_array_foreach(recs, i, r)
-    {
-        const char *p = json_string_value(json_object_get(r, "proc_name"));
-        if (p && strcmp(p, name) == 0)
-            return r;
-    }
-    fail_msg("no record %s", name);
-    return NULL;
-}
-
-static bool has_row(const json_t *tl, const char *ts, const char *ev, const char *data)
-{
-    size_t i;
-    json_t *row;
-    json_array_foreach(tl, i, row)
-    {
-        if (strcmp(json_string_value(json_array_get(row, 0)), ts) == 0 &&
-            strcmp(json_string_value(json_array_get(row, 1)), "Datausage") == 0 &&
-            strcmp(json_string_value(json_array_get(row, 2)), ev) == 0 &&
-            strcmp(json_string_value(json_array_get(row, 3)), data) == 0)
-            return true;
-    }
-    return false;
 }
 
 static void assert_alert(const mh_result *r, size_t i, const char *level, const char *time,
@@ -107,7 +52,8 @@ static void run_variant(const char *variant, bool wifi, bool split_wal)
     /* 4 usage rows + process 5 without usage + the placeholder for 3 */
     assert_int_equal(json_array_size(r.records), 6);
 
-    char *got = json_dumps(by_proc_name(r.records, "bh"), JSON_PRESERVE_ORDER | JSON_COMPACT);
+    char *got =
+        json_dumps(mt_find_str(r.records, "proc_name", "bh"), JSON_PRESERVE_ORDER | JSON_COMPACT);
     json_t *expect = json_pack(
         "{s:s, s:s, s:s, s:n, s:i, s:o, s:o, s:f, s:f, s:i, s:i, s:s}", "first_isodate",
         "2020-12-18 17:00:00.000000", "isodate", "2021-08-07 03:35:00.000000", "proc_name", "bh",
@@ -121,22 +67,20 @@ static void run_variant(const char *variant, bool wifi, bool split_wal)
     free(want);
 
     /* The deleted process row: placeholder with every key, most null. */
-    got = json_dumps(by_proc_name(r.records, "MISSING [follows bh]"),
-                     JSON_PRESERVE_ORDER | JSON_COMPACT);
-    assert_string_equal(got, "{\"first_isodate\":\"2020-12-18 17:00:00.000000\","
-                             "\"isodate\":\"2020-12-18 17:00:00.000000\","
-                             "\"proc_name\":\"MISSING [follows bh]\",\"bundle_id\":null,"
-                             "\"proc_id\":3,\"wifi_in\":null,\"wifi_out\":null,\"wwan_in\":null,"
-                             "\"wwan_out\":null,\"live_id\":null,\"live_proc_id\":3,"
-                             "\"live_isodate\":\"2020-12-18 17:00:00.000000\"}");
-    free(got);
-    const json_t *m = by_proc_name(r.records, "MANIPULATED [process record deleted]");
+    mt_json(mt_find_str(r.records, "proc_name", "MISSING [follows bh]"),
+            "{\"first_isodate\":\"2020-12-18 17:00:00.000000\","
+            "\"isodate\":\"2020-12-18 17:00:00.000000\","
+            "\"proc_name\":\"MISSING [follows bh]\",\"bundle_id\":null,"
+            "\"proc_id\":3,\"wifi_in\":null,\"wifi_out\":null,\"wwan_in\":null,"
+            "\"wwan_out\":null,\"live_id\":null,\"live_proc_id\":3,"
+            "\"live_isodate\":\"2020-12-18 17:00:00.000000\"}");
+    const json_t *m = mt_find_str(r.records, "proc_name", "MANIPULATED [process record deleted]");
     assert_true(json_is_null(json_object_get(m, "proc_id")));
     assert_int_equal(json_integer_value(json_object_get(m, "live_proc_id")), 9);
     assert_string_equal(json_string_value(json_object_get(m, "first_isodate")),
                         "2021-04-13 09:46:40.000000");
     /* process 5 has no usage row: live_isodate falls back to first_isodate */
-    const json_t *p5 = by_proc_name(r.records, "bhx/com.example.bhx");
+    const json_t *p5 = mt_find_str(r.records, "proc_name", "bhx/com.example.bhx");
     assert_true(json_is_null(json_object_get(p5, "live_id")));
     assert_string_equal(json_string_value(json_object_get(p5, "live_isodate")),
                         "2021-11-30 21:20:00.000000");
@@ -163,21 +107,21 @@ static void run_variant(const char *variant, bool wifi, bool split_wal)
     assert_string_equal(json_string_value(json_object_get(mi, "type")), "processes");
 
     /* Timeline */
-    assert_true(has_row(r.timeline, "2021-11-30 21:20:00.000000", "live_usage",
-                        "bh (Bundle ID: None, ID: 2) WWAN IN: 10.0, WWAN OUT: 20.0"));
-    assert_true(has_row(r.timeline, "2020-12-18 17:00:00.000000", "first_usage",
-                        "bh (Bundle ID: None, ID: 2)"));
-    assert_true(has_row(r.timeline, "2021-08-07 03:35:00.000000", "current_usage",
-                        "bh (Bundle ID: None, ID: 2)"));
-    assert_true(
-        has_row(r.timeline, "2020-12-18 17:00:00.000000", "live_usage",
-                "MISSING [follows bh] (Bundle ID: None, ID: 3) WWAN IN: None, WWAN OUT: None"));
-    assert_true(has_row(r.timeline, "2021-04-13 09:46:40.000000", "live_usage",
-                        "MANIPULATED [process record deleted] (Bundle ID: None, ID: None) "
-                        "WWAN IN: 4096.0, WWAN OUT: 512.0"));
-    assert_true(
-        has_row(r.timeline, "2020-12-18 16:00:00.500000", "first_usage",
-                "MobileSafari/com.apple.mobilesafari (Bundle ID: com.apple.mobilesafari, ID: 1)"));
+    assert_true(mt_timeline_has(&r, "2021-11-30 21:20:00.000000", "Datausage", "live_usage",
+                                "bh (Bundle ID: None, ID: 2) WWAN IN: 10.0, WWAN OUT: 20.0"));
+    assert_true(mt_timeline_has(&r, "2020-12-18 17:00:00.000000", "Datausage", "first_usage",
+                                "bh (Bundle ID: None, ID: 2)"));
+    assert_true(mt_timeline_has(&r, "2021-08-07 03:35:00.000000", "Datausage", "current_usage",
+                                "bh (Bundle ID: None, ID: 2)"));
+    assert_true(mt_timeline_has(
+        &r, "2020-12-18 17:00:00.000000", "Datausage", "live_usage",
+        "MISSING [follows bh] (Bundle ID: None, ID: 3) WWAN IN: None, WWAN OUT: None"));
+    assert_true(mt_timeline_has(&r, "2021-04-13 09:46:40.000000", "Datausage", "live_usage",
+                                "MANIPULATED [process record deleted] (Bundle ID: None, ID: None) "
+                                "WWAN IN: 4096.0, WWAN OUT: 512.0"));
+    assert_true(mt_timeline_has(
+        &r, "2020-12-18 16:00:00.500000", "Datausage", "first_usage",
+        "MobileSafari/com.apple.mobilesafari (Bundle ID: com.apple.mobilesafari, ID: 1)"));
     /* usage rows: 3 rows each for processes 1, 2, 4; one for 5 (no live
      * process id), for the manipulated row and for the placeholder */
     assert_int_equal(json_array_size(r.timeline), 3 * 3 + 3);
@@ -219,9 +163,8 @@ static void test_check_iocs(void **state)
     assert_int_equal(json_array_size(clean.alerts), 3);
     assert_heuristics(&clean);
     char *stix = mh_stix(PATTERNS);
-    const spy_module *mods[] = {&spy_mod_datausage, NULL};
     mh_result c;
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix, "datausage", &c);
+    mt_check_iocs(&spy_mod_datausage, clean.out_dir, stix, &c);
     /* the indicator alert of the direct run; the heuristics were computed
      * during extraction and are not repeated (spec §1.2) */
     assert_int_equal(json_array_size(c.alerts), 1);
@@ -239,14 +182,9 @@ static void test_wrong_schema(void **state)
 {
     (void)state;
     char *root = tu_mkdtemp();
-    char *dir = tu_join(root, "backup");
-    bf_backup *b = bf_new(dir);
-    bf_add_sqlite(b, "WirelessDomain", "Library/Databases/DataUsage.sqlite",
-                  "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZPROCNAME VARCHAR);", NULL);
-    json_t *info = json_pack("{s:s}", "Product Version", "14.8");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
-    bf_finish(b);
+    char *dir = mt_db_backup(root, "WirelessDomain", "Library/Databases/DataUsage.sqlite",
+                             "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, ZPROCNAME VARCHAR);",
+                             NULL, "14.8");
     mh_result r;
     mh_run_backup(&spy_mod_datausage, dir, NULL, &r);
     assert_int_equal(r.exit_code, 4); /* module failed, reported, no crash */
@@ -262,10 +200,8 @@ static void test_missing_cap(void **state)
 {
     (void)state;
     char *root = tu_mkdtemp();
-    char *dir = tu_join(root, "backup");
-    bf_backup *b = bf_new(dir);
-    bf_add_sqlite(
-        b, "WirelessDomain", "Library/Databases/DataUsage.sqlite",
+    char *dir = mt_db_backup(
+        root, "WirelessDomain", "Library/Databases/DataUsage.sqlite",
         "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
         " ZFIRSTTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR);"
         "CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
@@ -273,11 +209,7 @@ static void test_missing_cap(void **state)
         "INSERT INTO ZPROCESS VALUES (1, 2, 1, 630000000.0, 630000001.0, NULL, 'a');"
         "INSERT INTO ZPROCESS VALUES (4611686018427387904, 2, 1, 630000002.0, 630000003.0, NULL, "
         "'b');",
-        NULL);
-    json_t *info = json_pack("{s:s}", "Product Version", "17.1");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
-    bf_finish(b);
+        NULL, "17.1");
     mh_result r;
     mh_run_backup(&spy_mod_datausage, dir, NULL, &r);
     assert_int_equal(r.exit_code, 0); /* LOW alerts only */

@@ -1,8 +1,11 @@
 /* FirefoxFavicon (spec/ios.md §5.5) on the real-shaped Firefox for iOS
  * browser.db fixture (shared with FirefoxHistory). */
-#include "web_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_firefox_favicon;
 
@@ -18,10 +21,10 @@ static void test_records_alerts_timeline(void **state)
     char *root = tu_mkdtemp();
     char *dir = tu_join(root, "backup");
     bf_backup *b = bf_new(dir);
-    char *sql = wt_fixture("firefox_history", "default");
+    char *sql = mt_fixture("firefox_history", "default.sql");
     bf_add_sqlite(b, DOMAIN, RELPATH, sql, NULL);
     free(sql);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
 
     char *stix = mh_stix(PATTERNS);
@@ -31,17 +34,17 @@ static void test_records_alerts_timeline(void **state)
     assert_int_equal(json_array_size(r.records), 3);
     const json_t *rec = NULL;
     for (size_t i = 0; i < 3; i++)
-        if (json_integer_value(json_object_get(wt_rec(&r, i), "id")) == 1)
-            rec = wt_rec(&r, i);
+        if (json_integer_value(json_object_get(mt_rec(&r, i), "id")) == 1)
+            rec = mt_rec(&r, i);
     assert_non_null(rec);
-    wt_keys(rec, "id,url,width,height,type,isodate,history_id,history_url");
-    wt_str(rec, "url", "https://www.mozilla.org/media/img/favicons/firefox/favicon.png");
-    wt_int(rec, "width", 32);
-    wt_int(rec, "height", 32);
-    wt_int(rec, "type", 1);
-    wt_str(rec, "isodate", "2021-07-18 09:20:00.500000");
-    wt_int(rec, "history_id", 1);
-    wt_str(rec, "history_url", "https://www.mozilla.org/en-US/firefox/ios/");
+    mt_keys(rec, "id,url,width,height,type,isodate,history_id,history_url");
+    mt_str(rec, "url", "https://www.mozilla.org/media/img/favicons/firefox/favicon.png");
+    mt_int(rec, "width", 32);
+    mt_int(rec, "height", 32);
+    mt_int(rec, "type", 1);
+    mt_str(rec, "isodate", "2021-07-18 09:20:00.500000");
+    mt_int(rec, "history_id", 1);
+    mt_str(rec, "history_url", "https://www.mozilla.org/en-US/firefox/ios/");
 
     /* favicon 2: the icon URL matches; favicon 3: only the page URL matches */
     assert_int_equal(json_array_size(r.alerts), 2);
@@ -56,9 +59,9 @@ static void test_records_alerts_timeline(void **state)
                         "indicator \"free247downloads.com\" from \"TestMalware\"");
     assert_string_equal(mh_alert_str(&r, 0, "level"), "CRITICAL");
     assert_string_equal(mh_alert_str(&r, 0, "event_time"), "");
-    assert_string_equal(wt_match(&r, icon, "type"), "domains");
+    assert_string_equal(mt_match(&r, icon, "type"), "domains");
 
-    assert_true(wt_timeline_has(
+    assert_true(mt_timeline_has(
         &r, "2021-07-18 09:20:00.500000", "FirefoxFavicon", "firefox_history",
         "Firefox favicon https://www.mozilla.org/media/img/favicons/firefox/favicon.png "
         "when visiting https://www.mozilla.org/en-US/firefox/ios/"));
@@ -66,10 +69,9 @@ static void test_records_alerts_timeline(void **state)
     mh_result clean, c;
     mh_run_backup(&spy_mod_firefox_favicon, dir, NULL, &clean);
     assert_int_equal(clean.exit_code, 0);
-    const spy_module *mods[] = {&spy_mod_firefox_favicon, NULL};
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix, "firefox_favicon", &c);
+    mt_check_iocs(&spy_mod_firefox_favicon, clean.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
-    wt_same_alerts(&r, &c);
+    mt_same_alerts(&r, &c);
     mh_result_free(&c);
     mh_result_free(&clean);
     mh_result_free(&r);
@@ -80,7 +82,7 @@ static void test_records_alerts_timeline(void **state)
     b = bf_new(dir);
     bf_add_sqlite(b, DOMAIN, RELPATH, "CREATE TABLE history(id INTEGER PRIMARY KEY, url TEXT);",
                   NULL);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     mh_run_backup(&spy_mod_firefox_favicon, dir, stix, &r);
     assert_int_equal(r.exit_code, 4);

@@ -1,9 +1,12 @@
 /* InteractionC (spec/ios.md §5.8) on a real-shaped interactionC.db, with
  * WhatsApp identifiers resolved from ContactsV2.sqlite, which the module
  * reads itself (modules share no results in spyscan). */
-#include "msg_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_interaction_c;
 

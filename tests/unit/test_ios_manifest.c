@@ -1,7 +1,6 @@
 /* Manifest module (spec/ios.md §4.3) on a real-shaped backup. */
-#include "testutil.h"
+#include "module_test.h"
 
-#include "acquire/commands.h"
 #include "backup_fixture.h"
 #include "bplist_writer.h"
 #include "module_harness.h"
@@ -96,9 +95,7 @@ static char *make_backup(char *root)
                 "z", 1);
     bf_add_file(b, "HomeDomain", "Library/Notes/" PEG_DOMAIN "x_0.db", "z", 1);
     bf_add_file(b, "HomeDomain", "Library/Preferences/my" PEG_FILE, "w", 1);
-    json_t *info = json_pack("{s:s}", "Product Version", "16.5");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
+    mt_info_version(b, "16.5");
     bf_finish(b);
     add_raw_rows(dir);
     return dir;
@@ -130,16 +127,13 @@ static void test_records_and_timeline(void **state)
 
     /* A full record, exact keys, order and values. */
     const json_t *rec = find_rec(r.records, "Library/Preferences/com.apple.Preferences.plist");
-    char *got = json_dumps(rec, JSON_PRESERVE_ORDER | JSON_COMPACT);
-    assert_string_equal(got,
-                        "{\"file_id\":\"36eb88809db6179b2fda77099cefce12792f0889\","
-                        "\"domain\":\"HomeDomain\","
-                        "\"relative_path\":\"Library/Preferences/com.apple.Preferences.plist\","
-                        "\"flags\":1,\"created\":\"2020-09-13 12:26:40.000000\","
-                        "\"modified\":\"2020-09-13 12:28:20.000000\","
-                        "\"status_changed\":\"2020-09-13 12:30:00.000000\","
-                        "\"mode\":\"0o100644\",\"owner\":501,\"size\":1}");
-    free(got);
+    mt_json(rec, "{\"file_id\":\"36eb88809db6179b2fda77099cefce12792f0889\","
+                 "\"domain\":\"HomeDomain\","
+                 "\"relative_path\":\"Library/Preferences/com.apple.Preferences.plist\","
+                 "\"flags\":1,\"created\":\"2020-09-13 12:26:40.000000\","
+                 "\"modified\":\"2020-09-13 12:28:20.000000\","
+                 "\"status_changed\":\"2020-09-13 12:30:00.000000\","
+                 "\"mode\":\"0o100644\",\"owner\":501,\"size\":1}");
     rec = find_rec(r.records, "Library/Edge");
     assert_string_equal(json_string_value(json_object_get(rec, "created")),
                         "2000-02-29 00:00:00.000000");
@@ -152,11 +146,10 @@ static void test_records_and_timeline(void **state)
     assert_int_equal(json_integer_value(json_object_get(rec, "size")), 0);
 
     /* NULL blob and unparsable blob: the column values only. */
-    got = json_dumps(find_rec(r.records, "Library/NoBlob"), JSON_PRESERVE_ORDER | JSON_COMPACT);
-    assert_string_equal(got, "{\"file_id\":\"2222222222222222222222222222222222222222\","
-                             "\"domain\":\"HomeDomain\",\"relative_path\":\"Library/NoBlob\","
-                             "\"flags\":2,\"created\":\"\"}");
-    free(got);
+    mt_json(find_rec(r.records, "Library/NoBlob"),
+            "{\"file_id\":\"2222222222222222222222222222222222222222\","
+            "\"domain\":\"HomeDomain\",\"relative_path\":\"Library/NoBlob\","
+            "\"flags\":2,\"created\":\"\"}");
     rec = find_rec(r.records, "Library/BadBlob");
     assert_int_equal(json_object_size(rec), 5);
     assert_null(json_object_get(rec, "modified"));
@@ -232,9 +225,8 @@ static void test_indicators_and_check_iocs(void **state)
     mh_result clean;
     mh_run_backup(&spy_mod_manifest, dir, NULL, &clean);
     assert_int_equal(json_array_size(clean.alerts), 0);
-    const spy_module *mods[] = {&spy_mod_manifest, NULL};
     mh_result c;
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix, "manifest", &c);
+    mt_check_iocs(&spy_mod_manifest, clean.out_dir, stix, &c);
     assert_manifest_alerts(&c);
     mh_result_free(&c);
     mh_result_free(&clean);

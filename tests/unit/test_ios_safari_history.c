@@ -2,9 +2,13 @@
  * files (the default database and a Safari profile's) inside a fixture
  * backup: records, URL indicators, the sub-second cross-domain redirect
  * heuristic, timeline, WAL, damaged databases, check-iocs. */
-#include "web_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_safari_history;
 
@@ -21,15 +25,15 @@ static char *make_backup(const char *root, const char *wal_sql, int with_profile
 {
     char *dir = tu_join(root, "backup");
     bf_backup *b = bf_new(dir);
-    char *sql = wt_fixture("safari_history", "default");
+    char *sql = mt_fixture("safari_history", "default.sql");
     bf_add_sqlite(b, DOMAIN, RELPATH, sql, wal_sql);
     free(sql);
     if (with_profile) {
-        sql = wt_fixture("safari_history", "profile");
+        sql = mt_fixture("safari_history", "profile.sql");
         bf_add_sqlite(b, DOMAIN, PROFILE_RELPATH, sql, NULL);
         free(sql);
     }
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     return dir;
 }
@@ -55,23 +59,23 @@ static void test_records_alerts_timeline(void **state)
     char main_db[48], profile_db[48];
     content_path(DOMAIN, RELPATH, main_db);
     content_path(DOMAIN, PROFILE_RELPATH, profile_db);
-    const json_t *rec = wt_rec(&r, 1); /* ordered by visit_time */
-    wt_keys(rec, "id,url,visit_id,timestamp,isodate,redirect_source,redirect_destination,"
+    const json_t *rec = mt_rec(&r, 1); /* ordered by visit_time */
+    mt_keys(rec, "id,url,visit_id,timestamp,isodate,redirect_source,redirect_destination,"
                  "safari_history_db");
-    wt_int(rec, "id", 2);
-    wt_str(rec, "url", "http://www.nytimes.com/");
-    wt_int(rec, "visit_id", 2);
+    mt_int(rec, "id", 2);
+    mt_str(rec, "url", "http://www.nytimes.com/");
+    mt_int(rec, "visit_id", 2);
     assert_true(json_real_value(json_object_get(rec, "timestamp")) == 648302400.0);
-    wt_str(rec, "isodate", "2021-07-18 12:00:00.000000");
-    wt_null(rec, "redirect_source");
-    wt_int(rec, "redirect_destination", 3);
-    wt_str(rec, "safari_history_db", main_db);
-    rec = wt_rec(&r, 2);
-    wt_str(rec, "isodate", "2021-07-18 12:00:00.123000");
-    wt_int(rec, "redirect_source", 2);
-    wt_null(rec, "redirect_destination");
-    wt_str(wt_rec(&r, 9), "url", "http://www.bbc.co.uk/");
-    wt_str(wt_rec(&r, 9), "safari_history_db", profile_db);
+    mt_str(rec, "isodate", "2021-07-18 12:00:00.000000");
+    mt_null(rec, "redirect_source");
+    mt_int(rec, "redirect_destination", 3);
+    mt_str(rec, "safari_history_db", main_db);
+    rec = mt_rec(&r, 2);
+    mt_str(rec, "isodate", "2021-07-18 12:00:00.123000");
+    mt_int(rec, "redirect_source", 2);
+    mt_null(rec, "redirect_destination");
+    mt_str(mt_rec(&r, 9), "url", "http://www.bbc.co.uk/");
+    mt_str(mt_rec(&r, 9), "safari_history_db", profile_db);
 
     /* The heuristic's MEDIUM alert first (only the nytimes -> Pegasus hop:
      * not the HTTPS upgrade, not the 2.5 s redirect, not the profile's visit
@@ -81,20 +85,20 @@ static void test_records_alerts_timeline(void **state)
     assert_string_equal(mh_alert_str(&r, 0, "level"), "MEDIUM");
     assert_string_equal(mh_alert_str(&r, 0, "message"), INJECTION_MSG);
     assert_string_equal(mh_alert_str(&r, 0, "event_time"), "2021-07-18 12:00:00.000000");
-    assert_null(wt_match(&r, 0, "value"));
-    wt_str(json_object_get(json_array_get(r.alerts, 0), "event"), "url", "http://www.nytimes.com/");
+    assert_null(mt_match(&r, 0, "value"));
+    mt_str(json_object_get(json_array_get(r.alerts, 0), "event"), "url", "http://www.nytimes.com/");
     assert_string_equal(mh_alert_str(&r, 1, "level"), "CRITICAL");
     assert_string_equal(mh_alert_str(&r, 1, "message"),
                         "Found a sub-domain with a suspicious top level "
                         "https://bun54l2b67.get1tn0w.free247downloads.com:30495/szev4hzm matching "
                         "indicator \"free247downloads.com\" from \"TestMalware\"");
     assert_string_equal(mh_alert_str(&r, 1, "event_time"), "");
-    assert_string_equal(wt_match(&r, 1, "value"), "free247downloads.com");
-    assert_string_equal(wt_match(&r, 1, "type"), "domains");
-    wt_int(json_object_get(json_array_get(r.alerts, 1), "event"), "visit_id", 3);
+    assert_string_equal(mt_match(&r, 1, "value"), "free247downloads.com");
+    assert_string_equal(mt_match(&r, 1, "type"), "domains");
+    mt_int(json_object_get(json_array_get(r.alerts, 1), "event"), "visit_id", 3);
 
     assert_int_equal(json_array_size(r.timeline), 11);
-    assert_true(wt_timeline_has(&r, "2021-07-18 12:00:00.123000", "SafariHistory", "safari_history",
+    assert_true(mt_timeline_has(&r, "2021-07-18 12:00:00.123000", "SafariHistory", "safari_history",
                                 "Safari visit to "
                                 "https://bun54l2b67.get1tn0w.free247downloads.com:30495/szev4hzm "
                                 "(ID: 3, Visit ID: 3)"));
@@ -107,12 +111,11 @@ static void test_records_alerts_timeline(void **state)
     assert_int_equal(clean.exit_code, 0);
     assert_int_equal(json_array_size(clean.alerts), 1);
     assert_string_equal(mh_alert_str(&clean, 0, "message"), INJECTION_MSG);
-    const spy_module *mods[] = {&spy_mod_safari_history, NULL};
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix, "safari_history", &c);
+    mt_check_iocs(&spy_mod_safari_history, clean.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
     assert_int_equal(json_array_size(c.alerts), 1);
     assert_string_equal(mh_alert_str(&c, 0, "message"), mh_alert_str(&r, 1, "message"));
-    assert_string_equal(wt_match(&c, 0, "value"), "free247downloads.com");
+    assert_string_equal(mt_match(&c, 0, "value"), "free247downloads.com");
     mh_result_free(&c);
     mh_result_free(&clean);
     mh_result_free(&r);
@@ -142,7 +145,7 @@ static void test_wal(void **state)
     mh_result r;
     mh_run_backup(&spy_mod_safari_history, dir, stix, &r);
     assert_int_equal(json_array_size(r.records), 11);
-    wt_str(wt_rec(&r, 10), "url", "https://urlpush.net/x9z");
+    mt_str(mt_rec(&r, 10), "url", "https://urlpush.net/x9z");
     assert_int_equal(json_array_size(r.alerts), 4);
     assert_string_equal(mh_alert_str(&r, 0, "message"), INJECTION_MSG);
     assert_string_equal(mh_alert_str(&r, 1, "message"),
@@ -168,10 +171,10 @@ static void test_damaged(void **state)
     /* the default database has another schema; the profile's is fine */
     bf_add_sqlite(b, DOMAIN, RELPATH,
                   "CREATE TABLE history_items (id INTEGER PRIMARY KEY, url TEXT);", NULL);
-    char *sql = wt_fixture("safari_history", "profile");
+    char *sql = mt_fixture("safari_history", "profile.sql");
     bf_add_sqlite(b, DOMAIN, PROFILE_RELPATH, sql, NULL);
     free(sql);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     mh_result r;
     mh_run_backup(&spy_mod_safari_history, dir, NULL, &r);
@@ -183,7 +186,7 @@ static void test_damaged(void **state)
     b = bf_new(dir);
     static const char junk[] = "\x00\x01\x02 not a database \xff";
     bf_add_file(b, "HomeDomain", RELPATH, junk, sizeof junk);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     mh_run_backup(&spy_mod_safari_history, dir, NULL, &r);
     assert_int_equal(json_array_size(r.records), 0);

@@ -1,10 +1,6 @@
 /* Shortcuts module (spec/ios.md §5.21): records with the URLs of action
  * parameters, the URL indicator, timeline, a WAL, a missing table. */
-#include "testutil.h"
-
-#include "acquire/commands.h"
-#include "backup_fixture.h"
-#include "module_harness.h"
+#include "module_test.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,63 +12,23 @@ static const char *const PATTERNS[] = {"[domain-name:value='123tramites.com']", 
 
 static char *make_backup(const char *root, const char *sql_override, bool split_wal)
 {
-    char *path = tu_join(tu_source_dir(), "tests/fixtures/ios/shortcuts/default.sql");
-    char *sql = sql_override ? strdup(sql_override) : tu_read(path, NULL);
+    char *sql = sql_override ? strdup(sql_override) : mt_fixture("shortcuts", "default.sql");
     assert_non_null(sql);
-    char *wal = NULL;
-    if (split_wal) {
-        char *cut = strstr(sql, "INSERT INTO ZSHORTCUTACTIONS VALUES (2");
-        assert_non_null(cut);
-        wal = strdup(cut);
-        *cut = '\0';
-    }
-    char *dir = tu_join(root, "backup");
-    bf_backup *b = bf_new(dir);
-    bf_add_sqlite(b, "HomeDomain", "Library/Shortcuts/Shortcuts.sqlite", sql, wal);
-    json_t *info = json_pack("{s:s}", "Product Version", "16.3");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
-    bf_finish(b);
+    char *wal = split_wal ? mt_split_wal(sql, "INSERT INTO ZSHORTCUTACTIONS VALUES (2") : NULL;
+    char *dir =
+        mt_db_backup(root, "HomeDomain", "Library/Shortcuts/Shortcuts.sqlite", sql, wal, "16.3");
     free(wal);
     free(sql);
-    free(path);
     return dir;
-}
-
-static void assert_json(const json_t *v, const char *want)
-{
-    char *got = json_dumps(v, JSON_PRESERVE_ORDER | JSON_COMPACT);
-    assert_string_equal(got, want);
-    free(got);
 }
 
 static void assert_alert(const mh_result *r)
 {
-    assert_int_equal(json_array_size(r->alerts), 1);
-    assert_string_equal(mh_alert_str(r, 0, "level"), "CRITICAL");
-    assert_string_equal(mh_alert_str(r, 0, "event_time"), "");
-    assert_non_null(strstr(mh_alert_str(r, 0, "message"), "https://x.123tramites.com/c?id=1"));
+    mt_one_alert(r, "CRITICAL", "", "https://x.123tramites.com/c?id=1", "123tramites.com",
+                 "domains");
     json_t *a = json_array_get(r->alerts, 0);
-    json_t *mi = json_object_get(a, "matched_indicator");
-    assert_string_equal(json_string_value(json_object_get(mi, "value")), "123tramites.com");
-    assert_string_equal(json_string_value(json_object_get(mi, "type")), "domains");
     assert_int_equal(
         json_integer_value(json_object_get(json_object_get(a, "event"), "shortcut_id")), 1);
-}
-
-static bool has_row(const json_t *tl, const char *ts, const char *ev, const char *data)
-{
-    size_t i;
-    json_t *row;
-    json_array_foreach(tl, i, row)
-    {
-        if (strcmp(json_string_value(json_array_get(row, 0)), ts) == 0 &&
-            strcmp(json_string_value(json_array_get(row, 1)), "Shortcuts") == 0 &&
-            strcmp(json_string_value(json_array_get(row, 2)), ev) == 0 &&
-            strcmp(json_string_value(json_array_get(row, 3)), data) == 0)
-            return true;
-    }
-    return false;
 }
 
 static void check_run(bool split_wal)
@@ -86,17 +42,16 @@ static void check_run(bool split_wal)
     assert_int_equal(json_array_size(r.records), 4);
     /* MVT's regex keeps the "'}" of the Python text form after the last
      * value of a dict: reproduced as is. */
-    assert_json(
-        json_array_get(r.records, 0),
-        "{\"shortcut_id\":1,\"shortcut_name\":\"Morning\","
-        "\"modified_date\":\"2023-03-08 20:31:40.500000\","
-        "\"description\":\"Open URL, Get Contents of URL\",\"parsed_actions\":2,"
-        "\"action_urls\":[\"https://www.apple.com/'}\",\"https://x.123tramites.com/c?id=1\"],"
-        "\"isodate\":\"2023-03-08 20:26:40.000000\"}");
-    assert_json(json_object_get(json_array_get(r.records, 1), "action_urls"),
-                "[\"https://my123tramites.com/x'}\",\"https://123tramites.com.evil.net/\"]");
+    mt_json(json_array_get(r.records, 0),
+            "{\"shortcut_id\":1,\"shortcut_name\":\"Morning\","
+            "\"modified_date\":\"2023-03-08 20:31:40.500000\","
+            "\"description\":\"Open URL, Get Contents of URL\",\"parsed_actions\":2,"
+            "\"action_urls\":[\"https://www.apple.com/'}\",\"https://x.123tramites.com/c?id=1\"],"
+            "\"isodate\":\"2023-03-08 20:26:40.000000\"}");
+    mt_json(json_object_get(json_array_get(r.records, 1), "action_urls"),
+            "[\"https://my123tramites.com/x'}\",\"https://123tramites.com.evil.net/\"]");
     /* no actions row, and an unreadable plist: MVT's "no action data" */
-    assert_json(
+    mt_json(
         json_array_get(r.records, 2),
         "{\"shortcut_id\":3,\"shortcut_name\":\"Empty\","
         "\"modified_date\":\"2023-03-11 04:00:00.000000\",\"description\":null,"
@@ -104,14 +59,16 @@ static void check_run(bool split_wal)
     assert_true(json_is_null(json_object_get(json_array_get(r.records, 3), "action_urls")));
     assert_alert(&r);
     assert_int_equal(json_array_size(r.timeline), 8);
-    assert_true(has_row(r.timeline, "2023-03-08 20:26:40.000000", "shortcut_created",
+    assert_true(
+        mt_timeline_has(&r, "2023-03-08 20:26:40.000000", "Shortcuts", "shortcut_created",
                         "iOS Shortcut 'Morning': Open URL, Get Contents of URL - URLs in actions: "
                         "https://www.apple.com/'}, https://x.123tramites.com/c?id=1"));
-    assert_true(has_row(r.timeline, "2023-03-08 20:31:40.500000", "shortcut_modified",
+    assert_true(
+        mt_timeline_has(&r, "2023-03-08 20:31:40.500000", "Shortcuts", "shortcut_modified",
                         "iOS Shortcut 'Morning': Open URL, Get Contents of URL - URLs in actions: "
                         "https://www.apple.com/'}, https://x.123tramites.com/c?id=1"));
-    assert_true(has_row(r.timeline, "2023-03-11 04:00:00.000000", "shortcut_created",
-                        "iOS Shortcut 'Empty':  "));
+    assert_true(mt_timeline_has(&r, "2023-03-11 04:00:00.000000", "Shortcuts", "shortcut_created",
+                                "iOS Shortcut 'Empty':  "));
     mh_result_free(&r);
     free(stix);
     tu_rmtree(root);
@@ -141,9 +98,8 @@ static void test_check_iocs(void **state)
     assert_int_equal(clean.exit_code, 0);
     assert_int_equal(json_array_size(clean.alerts), 0);
     char *stix = mh_stix(PATTERNS);
-    const spy_module *mods[] = {&spy_mod_shortcuts, NULL};
     mh_result c;
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix, "shortcuts", &c);
+    mt_check_iocs(&spy_mod_shortcuts, clean.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
     assert_alert(&c);
     mh_result_free(&c);

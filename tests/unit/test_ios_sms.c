@@ -1,9 +1,12 @@
 /* SMS (spec/ios.md §5.15) on a real-shaped iOS 17 sms.db inside a fixture
  * backup: exact records, links, urls.json, the Apple threat-notification
  * heuristic, timeline rows, WAL, damaged database, check-iocs. */
-#include "msg_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_sms;
 
@@ -136,8 +139,7 @@ static void test_records(void **state)
     mh_run_backup(&spy_mod_sms, dir, NULL, &plain);
     assert_int_equal(json_array_size(plain.alerts), 1); /* the heuristic needs no indicator */
     assert_string_equal(mh_alert_str(&plain, 0, "level"), "HIGH");
-    const spy_module *mods[] = {&spy_mod_sms, NULL};
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, plain.out_dir, stix, "sms", &c);
+    mt_check_iocs(&spy_mod_sms, plain.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
     mt_same_alerts(&r, &c);
     mh_result_free(&c);

@@ -1,9 +1,12 @@
 /* SMSAttachments (spec/ios.md §5.16) on the iOS 17 sms.db fixture: exact
  * records, the file indicator (HIGH), the /var/tmp/…-1 heuristic (MEDIUM),
  * timeline rows, WAL, check-iocs. */
-#include "msg_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_sms_attachments;
 
@@ -99,8 +102,7 @@ static void test_records(void **state)
     mh_run_backup(&spy_mod_sms_attachments, dir, NULL, &plain);
     assert_int_equal(json_array_size(plain.alerts), 1);
     assert_string_equal(mh_alert_str(&plain, 0, "level"), "MEDIUM");
-    const spy_module *mods[] = {&spy_mod_sms_attachments, NULL};
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, plain.out_dir, stix, "sms_attachments", &c);
+    mt_check_iocs(&spy_mod_sms_attachments, plain.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
     mt_same_alerts(&r, &c);
     mh_result_free(&c);

@@ -1,10 +1,6 @@
 /* TCC module (spec/ios.md §5.14): the three schema variants, the process
  * indicator on the client, a WAL and a corrupt database. */
-#include "testutil.h"
-
-#include "acquire/commands.h"
-#include "backup_fixture.h"
-#include "module_harness.h"
+#include "module_test.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,57 +13,18 @@ static const char *const PATTERNS[] = {"[process:name='bh']", NULL};
 
 static char *make_backup(const char *root, const char *variant, const char *wal_from)
 {
-    char *rel = tu_join("tests/fixtures/ios/tcc", variant);
-    char *path = tu_join(tu_source_dir(), rel);
-    char *sql = tu_read(path, NULL);
-    assert_non_null(sql);
-    char *wal = NULL;
-    if (wal_from) {
-        char *cut = strstr(sql, wal_from);
-        assert_non_null(cut);
-        wal = strdup(cut);
-        *cut = '\0';
-    }
-    char *dir = tu_join(root, "backup");
-    bf_backup *b = bf_new(dir);
-    bf_add_sqlite(b, "HomeDomain", "Library/TCC/TCC.db", sql, wal);
-    json_t *info = json_pack("{s:s}", "Product Version", "15.1");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
-    bf_finish(b);
+    char *sql = mt_fixture("tcc", variant);
+    char *wal = wal_from ? mt_split_wal(sql, wal_from) : NULL;
+    char *dir = mt_db_backup(root, "HomeDomain", "Library/TCC/TCC.db", sql, wal, "15.1");
     free(wal);
     free(sql);
-    free(path);
-    free(rel);
     return dir;
-}
-
-static void assert_json(const json_t *v, const char *want)
-{
-    char *got = json_dumps(v, JSON_PRESERVE_ORDER | JSON_COMPACT);
-    assert_string_equal(got, want);
-    free(got);
-}
-
-static void assert_row(const json_t *tl, size_t i, const char *ts, const char *data)
-{
-    json_t *row = json_array_get(tl, i);
-    assert_string_equal(json_string_value(json_array_get(row, 0)), ts);
-    assert_string_equal(json_string_value(json_array_get(row, 1)), "TCC");
-    assert_string_equal(json_string_value(json_array_get(row, 2)), "AccessRequest");
-    assert_string_equal(json_string_value(json_array_get(row, 3)), data);
 }
 
 static void assert_bh_alert(const mh_result *r)
 {
-    assert_int_equal(json_array_size(r->alerts), 1);
-    assert_string_equal(mh_alert_str(r, 0, "level"), "CRITICAL");
-    assert_string_equal(mh_alert_str(r, 0, "event_time"), "");
-    assert_non_null(strstr(mh_alert_str(r, 0, "message"), "bh"));
+    mt_one_alert(r, "CRITICAL", "", "bh", "bh", "processes");
     json_t *a = json_array_get(r->alerts, 0);
-    json_t *mi = json_object_get(a, "matched_indicator");
-    assert_string_equal(json_string_value(json_object_get(mi, "value")), "bh");
-    assert_string_equal(json_string_value(json_object_get(mi, "type")), "processes");
     assert_string_equal(json_string_value(json_object_get(json_object_get(a, "event"), "client")),
                         BH_PATH);
 }
@@ -81,16 +38,16 @@ static void check_v3(const char *wal_from)
     mh_run_backup(&spy_mod_tcc, dir, stix, &r);
     assert_int_equal(r.exit_code, 1);
     assert_int_equal(json_array_size(r.records), 4);
-    assert_json(json_array_get(r.records, 0),
-                "{\"service\":\"kTCCServiceCamera\",\"client\":\"net.whatsapp.WhatsApp\","
-                "\"client_type\":\"bundle_id\",\"auth_value\":\"allowed\","
-                "\"auth_reason_desc\":\"user_consent\","
-                "\"last_modified\":\"2022-04-15 05:20:00.000000\"}");
-    assert_json(json_array_get(r.records, 1),
-                "{\"service\":\"kTCCServiceMicrophone\",\"client\":\"" BH_PATH "\","
-                "\"client_type\":\"absolute_path\",\"auth_value\":\"allowed\","
-                "\"auth_reason_desc\":\"system_set\","
-                "\"last_modified\":\"2022-04-15 05:21:40.000000\"}");
+    mt_json(json_array_get(r.records, 0),
+            "{\"service\":\"kTCCServiceCamera\",\"client\":\"net.whatsapp.WhatsApp\","
+            "\"client_type\":\"bundle_id\",\"auth_value\":\"allowed\","
+            "\"auth_reason_desc\":\"user_consent\","
+            "\"last_modified\":\"2022-04-15 05:20:00.000000\"}");
+    mt_json(json_array_get(r.records, 1),
+            "{\"service\":\"kTCCServiceMicrophone\",\"client\":\"" BH_PATH "\","
+            "\"client_type\":\"absolute_path\",\"auth_value\":\"allowed\","
+            "\"auth_reason_desc\":\"system_set\","
+            "\"last_modified\":\"2022-04-15 05:21:40.000000\"}");
     /* value 3 = limited, unknown reason 99; value 7 unknown -> "" */
     assert_string_equal(
         json_string_value(json_object_get(json_array_get(r.records, 2), "auth_value")), "limited");
@@ -104,10 +61,10 @@ static void check_v3(const char *wal_from)
         "service_policy");
     assert_bh_alert(&r);
     assert_int_equal(json_array_size(r.timeline), 4);
-    assert_row(r.timeline, 0, "2022-04-15 05:20:00.000000",
-               "Access to kTCCServiceCamera by net.whatsapp.WhatsApp allowed");
-    assert_row(r.timeline, 1, "2022-04-15 05:21:40.000000",
-               "Access to kTCCServiceMicrophone by " BH_PATH " allowed");
+    mt_row(&r, 0, "2022-04-15 05:20:00.000000", "TCC", "AccessRequest",
+           "Access to kTCCServiceCamera by net.whatsapp.WhatsApp allowed");
+    mt_row(&r, 1, "2022-04-15 05:21:40.000000", "TCC", "AccessRequest",
+           "Access to kTCCServiceMicrophone by " BH_PATH " allowed");
     mh_result_free(&r);
     free(stix);
     tu_rmtree(root);
@@ -138,17 +95,17 @@ static void test_v2(void **state)
     mh_run_backup(&spy_mod_tcc, dir, stix, &r);
     assert_int_equal(r.exit_code, 1);
     assert_int_equal(json_array_size(r.records), 3);
-    assert_json(json_array_get(r.records, 0),
-                "{\"service\":\"kTCCServiceCamera\",\"client\":\"net.whatsapp.WhatsApp\","
-                "\"client_type\":\"bundle_id\",\"allowed_value\":\"allowed\",\"prompt_count\":1,"
-                "\"last_modified\":\"2020-01-26 00:53:20.000000\"}");
+    mt_json(json_array_get(r.records, 0),
+            "{\"service\":\"kTCCServiceCamera\",\"client\":\"net.whatsapp.WhatsApp\","
+            "\"client_type\":\"bundle_id\",\"allowed_value\":\"allowed\",\"prompt_count\":1,"
+            "\"last_modified\":\"2020-01-26 00:53:20.000000\"}");
     assert_string_equal(
         json_string_value(json_object_get(json_array_get(r.records, 2), "allowed_value")),
         "denied");
     assert_bh_alert(&r);
     assert_int_equal(json_array_size(r.timeline), 3);
-    assert_row(r.timeline, 0, "2020-01-26 00:53:20.000000",
-               "Access to kTCCServiceCamera by net.whatsapp.WhatsApp allowed");
+    mt_row(&r, 0, "2020-01-26 00:53:20.000000", "TCC", "AccessRequest",
+           "Access to kTCCServiceCamera by net.whatsapp.WhatsApp allowed");
     mh_result_free(&r);
     free(stix);
     tu_rmtree(root);
@@ -166,10 +123,9 @@ static void test_v1(void **state)
     mh_run_backup(&spy_mod_tcc, dir, stix, &r);
     assert_int_equal(r.exit_code, 1);
     assert_int_equal(json_array_size(r.records), 2);
-    assert_json(
-        json_array_get(r.records, 1),
-        "{\"service\":\"kTCCServiceMicrophone\",\"client\":\"" BH_PATH "\","
-        "\"client_type\":\"absolute_path\",\"allowed_value\":\"allowed\",\"prompt_count\":0}");
+    mt_json(json_array_get(r.records, 1),
+            "{\"service\":\"kTCCServiceMicrophone\",\"client\":\"" BH_PATH "\","
+            "\"client_type\":\"absolute_path\",\"allowed_value\":\"allowed\",\"prompt_count\":0}");
     assert_bh_alert(&r);
     assert_int_equal(json_array_size(r.timeline), 0); /* no last_modified */
     mh_result_free(&r);
@@ -189,9 +145,8 @@ static void test_check_iocs(void **state)
     assert_int_equal(clean.exit_code, 0);
     assert_int_equal(json_array_size(clean.alerts), 0);
     char *stix = mh_stix(PATTERNS);
-    const spy_module *mods[] = {&spy_mod_tcc, NULL};
     mh_result c;
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix, "tcc", &c);
+    mt_check_iocs(&spy_mod_tcc, clean.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
     assert_bh_alert(&c);
     mh_result_free(&c);
@@ -213,9 +168,7 @@ static void test_corrupt(void **state)
     for (size_t i = 16; i < sizeof junk; i++)
         junk[i] = (char)(i * 7);
     bf_add_file(b, "HomeDomain", "Library/TCC/TCC.db", junk, sizeof junk);
-    json_t *info = json_pack("{s:s}", "Product Version", "15.1");
-    bf_set_plists(b, info, NULL, NULL);
-    json_decref(info);
+    mt_info_version(b, "15.1");
     bf_finish(b);
     mh_result r;
     mh_run_backup(&spy_mod_tcc, dir, NULL, &r);

@@ -1,8 +1,11 @@
 /* WebkitResourceLoadStatistics (spec/ios.md §5.17) on real-shaped
  * observations.db files of two apps (iOS 17 and iOS 14 schemas). */
-#include "web_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_webkit_resource_load_statistics;
 
@@ -17,13 +20,13 @@ static char *make_backup(const char *root, const char *wal_sql)
 {
     char *dir = tu_join(root, "backup");
     bf_backup *b = bf_new(dir);
-    char *sql = wt_fixture("webkit_resource_load_statistics", "ios17");
+    char *sql = mt_fixture("webkit_resource_load_statistics", "ios17.sql");
     bf_add_sqlite(b, SAFARI, RELPATH, sql, wal_sql);
     free(sql);
-    sql = wt_fixture("webkit_resource_load_statistics", "ios14");
+    sql = mt_fixture("webkit_resource_load_statistics", "ios14.sql");
     bf_add_sqlite(b, READER, RELPATH, sql, NULL);
     free(sql);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     return dir;
 }
@@ -31,8 +34,8 @@ static char *make_backup(const char *root, const char *wal_sql)
 static const json_t *find(const mh_result *r, const char *rd)
 {
     for (size_t i = 0; i < json_array_size(r->records); i++)
-        if (!strcmp(json_string_value(json_object_get(wt_rec(r, i), "registrable_domain")), rd))
-            return wt_rec(r, i);
+        if (!strcmp(json_string_value(json_object_get(mt_rec(r, i), "registrable_domain")), rd))
+            return mt_rec(r, i);
     fail_msg("no record for %s", rd);
     return NULL;
 }
@@ -49,33 +52,33 @@ static void test_records_alerts_timeline(void **state)
     assert_int_equal(json_array_size(r.records), 6);
 
     const json_t *rec = find(&r, "example.org");
-    wt_keys(rec,
+    mt_keys(rec,
             "domain_id,registrable_domain,last_seen,had_user_interaction,last_seen_isodate,domain,"
             "path,most_recent_user_interaction_time,most_recent_user_interaction_time_isodate,"
             "most_recent_web_push_interaction_time,most_recent_web_push_interaction_time_isodate");
-    wt_int(rec, "domain_id", 4);
+    mt_int(rec, "domain_id", 4);
     assert_true(json_real_value(json_object_get(rec, "last_seen")) == 1626609600.0);
     assert_true(json_is_true(json_object_get(rec, "had_user_interaction")));
-    wt_str(rec, "last_seen_isodate", "2021-07-18 12:00:00.000000");
-    wt_str(rec, "domain", SAFARI);
-    wt_str(rec, "path", RELPATH);
-    wt_str(rec, "most_recent_user_interaction_time_isodate", "2021-07-18 12:00:00.000000");
-    wt_str(rec, "most_recent_web_push_interaction_time_isodate", "2021-07-18 12:00:50.000000");
+    mt_str(rec, "last_seen_isodate", "2021-07-18 12:00:00.000000");
+    mt_str(rec, "domain", SAFARI);
+    mt_str(rec, "path", RELPATH);
+    mt_str(rec, "most_recent_user_interaction_time_isodate", "2021-07-18 12:00:00.000000");
+    mt_str(rec, "most_recent_web_push_interaction_time_isodate", "2021-07-18 12:00:50.000000");
 
     /* -1 = never: the raw value but no isodate key */
     rec = find(&r, "free247downloads.com");
-    wt_keys(rec,
+    mt_keys(rec,
             "domain_id,registrable_domain,last_seen,had_user_interaction,last_seen_isodate,domain,"
             "path,most_recent_user_interaction_time,most_recent_web_push_interaction_time");
     assert_true(json_is_false(json_object_get(rec, "had_user_interaction")));
-    wt_str(rec, "last_seen_isodate", "2021-07-18 12:00:01.250000");
+    mt_str(rec, "last_seen_isodate", "2021-07-18 12:00:01.250000");
 
     /* the iOS 14 schema has no web-push column */
     rec = find(&r, "wikipedia.org");
-    wt_keys(rec,
+    mt_keys(rec,
             "domain_id,registrable_domain,last_seen,had_user_interaction,last_seen_isodate,domain,"
             "path,most_recent_user_interaction_time,most_recent_user_interaction_time_isodate");
-    wt_str(rec, "domain", READER);
+    mt_str(rec, "domain", READER);
 
     assert_int_equal(json_array_size(r.alerts), 2);
     size_t a = strstr(mh_alert_str(&r, 0, "message"), "free247") ? 0 : 1;
@@ -84,13 +87,13 @@ static void test_records_alerts_timeline(void **state)
                         "\"free247downloads.com\" from \"TestMalware\"");
     assert_string_equal(mh_alert_str(&r, a, "level"), "CRITICAL");
     assert_string_equal(mh_alert_str(&r, a, "event_time"), "");
-    assert_string_equal(wt_match(&r, a, "type"), "domains");
+    assert_string_equal(mt_match(&r, a, "type"), "domains");
     assert_string_equal(
         mh_alert_str(&r, 1 - a, "message"),
         "Found a known suspicious domain urlpush.net matching indicator \"urlpush.net\" "
         "from \"TestMalware\"");
 
-    assert_true(wt_timeline_has(&r, "2021-07-18 12:00:01.250000", "WebkitResourceLoadStatistics",
+    assert_true(mt_timeline_has(&r, "2021-07-18 12:00:01.250000", "WebkitResourceLoadStatistics",
                                 "visit",
                                 "Webkit resource loaded from free247downloads.com by app in domain "
                                 "AppDomain-com.apple.mobilesafari"));
@@ -98,11 +101,9 @@ static void test_records_alerts_timeline(void **state)
     mh_result clean, c;
     mh_run_backup(&spy_mod_webkit_resource_load_statistics, dir, NULL, &clean);
     assert_int_equal(clean.exit_code, 0);
-    const spy_module *mods[] = {&spy_mod_webkit_resource_load_statistics, NULL};
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, clean.out_dir, stix,
-                  "webkit_resource_load_statistics", &c);
+    mt_check_iocs(&spy_mod_webkit_resource_load_statistics, clean.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
-    wt_same_alerts(&r, &c);
+    mt_same_alerts(&r, &c);
     mh_result_free(&c);
     mh_result_free(&clean);
     mh_result_free(&r);
@@ -123,7 +124,7 @@ static void test_wal_and_schema_variants(void **state)
     mh_run_backup(&spy_mod_webkit_resource_load_statistics, dir, NULL, &r);
     assert_int_equal(r.exit_code, 0);
     assert_int_equal(json_array_size(r.records), 7);
-    wt_str(find(&r, "baramije.net"), "last_seen_isodate", "2021-07-18 12:06:40.000000");
+    mt_str(find(&r, "baramije.net"), "last_seen_isodate", "2021-07-18 12:06:40.000000");
     mh_result_free(&r);
     free(dir);
 
@@ -137,7 +138,7 @@ static void test_wal_and_schema_variants(void **state)
         NULL);
     static const char junk[] = "not a database";
     bf_add_file(b, READER, RELPATH, junk, sizeof junk);
-    wt_info(b);
+    mt_info(b);
     bf_finish(b);
     mh_run_backup(&spy_mod_webkit_resource_load_statistics, dir, NULL, &r);
     /* both databases are skipped (one reported as unreadable), the module goes on */

@@ -2,9 +2,12 @@
  * LID.sqlite: message records and links (CDN links dropped, de-duplicated),
  * the batch URL check, urls.json, LID pairs, chat sessions, timeline,
  * WAL, LID pairs from ChatStorage when LID.sqlite is absent, check-iocs. */
-#include "msg_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_whatsapp;
 
@@ -141,8 +144,7 @@ static void test_records(void **state)
     mh_result plain, c;
     mh_run_backup(&spy_mod_whatsapp, dir, NULL, &plain);
     assert_int_equal(json_array_size(plain.alerts), 0);
-    const spy_module *mods[] = {&spy_mod_whatsapp, NULL};
-    mh_check_iocs(&spy_cmd_ios_check_iocs, mods, plain.out_dir, stix, "whatsapp", &c);
+    mt_check_iocs(&spy_mod_whatsapp, plain.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
     mt_same_alerts(&r, &c);
     mh_result_free(&c);

@@ -1,9 +1,12 @@
 /* WhatsappContacts (spec/ios.md §5.20) on a real-shaped ContactsV2.sqlite:
  * column discovery, blob decoding, dates, disappearing-mode labels,
  * timeline rows, WAL, older schema without the duration column. */
-#include "msg_test_helpers.h"
+#include "module_test.h"
 
 #include "modules/module_kit.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 extern const spy_module spy_mod_whatsapp_contacts;
 

@@ -4,7 +4,9 @@
  * addresses are checked against e-mail indicators. */
 #include "core/error.h"
 #include "core/mem.h"
-#include "modules/ios/sys_pyfmt.h"
+#include "modules/ios/cols.h"
+#include "modules/ios/db_rows.h"
+#include "modules/ios/pyfmt.h"
 #include "modules/module_kit.h"
 
 #include <stdlib.h>
@@ -64,15 +66,17 @@ static bool is_date_key(const char *k)
     return false;
 }
 
-static json_t *make_record(sqlite3_stmt *st)
+static json_t *make_record(spy_mod_ctx *ctx, sqlite3_stmt *st)
 {
+    (void)ctx;
     json_t *rec = json_object();
     for (int i = 0; i < (int)CAL_NKEYS; i++) {
         int t = sqlite3_column_type(st, i);
         bool num = t == SQLITE_INTEGER || t == SQLITE_FLOAT;
         json_object_set_new_nocheck(rec, CAL_KEYS[i],
-                                    num && is_date_key(CAL_KEYS[i]) ? spy_mac_iso_col(st, i)
-                                                                    : spy_kit_col(st, i));
+                                    num && is_date_key(CAL_KEYS[i])
+                                        ? spy_col_iso(st, i, SPY_EPOCH_MAC_NS18)
+                                        : spy_kit_col(st, i));
     }
     return rec;
 }
@@ -84,21 +88,7 @@ static int calendar_run(spy_mod_ctx *ctx)
                    .path = "Library/Calendar/Calendar.sqlitedb",
                    .globs = CAL_GLOBS,
                    .first_only = true};
-    sqlite3 *db = NULL;
-    char *label = NULL;
-    int err = spy_kit_open_db(ctx, &q, &db, &label);
-    if (err != SPY_OK)
-        return err;
-    spy_evscan s;
-    spy_evscan_prepare(&s, db, CAL_QUERY);
-    while (err == SPY_OK && spy_evscan_step(&s))
-        err = spy_emit(ctx, make_record(s.stmt));
-    if (err == SPY_OK || s.grade != SPY_EVSCAN_COMPLETE)
-        err = spy_kit_scan_done(ctx, &s, label);
-    spy_evscan_finish(&s);
-    spy_evdb_close(db);
-    free(label);
-    return err;
+    return spy_rows_emit_db(ctx, &q, CAL_QUERY, NULL, make_record);
 }
 
 static bool str_is(const json_t *r, const char *key, const char *want)

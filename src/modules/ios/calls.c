@@ -2,14 +2,28 @@
  * per call. No indicator check (MVT has none). */
 #include "core/error.h"
 #include "core/mem.h"
-#include "modules/ios/sys_pyfmt.h"
-#include "modules/module_kit.h"
+#include "modules/ios/cols.h"
+#include "modules/ios/db_rows.h"
+#include "modules/ios/pyfmt.h"
 
 #include <stdlib.h>
 
 static const char *const CALLS_IDS[] = {"5a4935c78a5255723f707230a451d79c540d2741", NULL};
 static const char *const CALLS_GLOBS[] = {
     "private/var/mobile/Library/CallHistoryDB/CallHistory.storedata", NULL};
+
+static json_t *calls_record(spy_mod_ctx *ctx, sqlite3_stmt *st)
+{
+    (void)ctx;
+    json_t *rec = json_object();
+    json_object_set_new_nocheck(rec, "isodate", spy_col_iso(st, 0, SPY_EPOCH_MAC_NS18));
+    json_object_set_new_nocheck(rec, "duration", spy_kit_col(st, 1));
+    json_object_set_new_nocheck(rec, "location", spy_kit_col(st, 2));
+    /* ZADDRESS is a BLOB holding UTF-8 text */
+    json_object_set_new_nocheck(rec, "number", spy_kit_col(st, 3));
+    json_object_set_new_nocheck(rec, "provider", spy_kit_col(st, 4));
+    return rec;
+}
 
 static int calls_run(spy_mod_ctx *ctx)
 {
@@ -18,31 +32,10 @@ static int calls_run(spy_mod_ctx *ctx)
                    .path = "Library/CallHistoryDB/CallHistory.storedata",
                    .globs = CALLS_GLOBS,
                    .first_only = true};
-    sqlite3 *db = NULL;
-    char *label = NULL;
-    int err = spy_kit_open_db(ctx, &q, &db, &label);
-    if (err != SPY_OK)
-        return err;
-    spy_evscan s;
-    spy_evscan_prepare(&s, db,
-                       "SELECT ZDATE, ZDURATION, ZLOCATION, ZADDRESS, ZSERVICE_PROVIDER "
-                       "FROM ZCALLRECORD");
-    while (err == SPY_OK && spy_evscan_step(&s)) {
-        json_t *rec = json_object();
-        json_object_set_new_nocheck(rec, "isodate", spy_mac_iso_col(s.stmt, 0));
-        json_object_set_new_nocheck(rec, "duration", spy_kit_col(s.stmt, 1));
-        json_object_set_new_nocheck(rec, "location", spy_kit_col(s.stmt, 2));
-        /* ZADDRESS is a BLOB holding UTF-8 text */
-        json_object_set_new_nocheck(rec, "number", spy_kit_col(s.stmt, 3));
-        json_object_set_new_nocheck(rec, "provider", spy_kit_col(s.stmt, 4));
-        err = spy_emit(ctx, rec);
-    }
-    if (err == SPY_OK || s.grade != SPY_EVSCAN_COMPLETE)
-        err = spy_kit_scan_done(ctx, &s, label);
-    spy_evscan_finish(&s);
-    spy_evdb_close(db);
-    free(label);
-    return err;
+    return spy_rows_emit_db(ctx, &q,
+                            "SELECT ZDATE, ZDURATION, ZLOCATION, ZADDRESS, ZSERVICE_PROVIDER "
+                            "FROM ZCALLRECORD",
+                            NULL, calls_record);
 }
 
 static void calls_timeline(spy_mod_ctx *ctx, const json_t *r)

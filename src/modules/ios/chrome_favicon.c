@@ -1,9 +1,10 @@
 /* ChromeFavicon (spec/ios.md §5.2): Chrome for iOS's Favicons database,
  * one record per page → icon mapping, page URL then icon URL checked. */
-#include "modules/ios/web_common.h"
-
 #include "core/error.h"
 #include "core/mem.h"
+#include "core/timeconv.h"
+#include "modules/ios/pyfmt.h"
+#include "modules/ios/web_common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ static json_t *make_record(sqlite3_stmt *st)
     json_object_set_new(r, "url", spy_kit_col(st, 0));
     json_object_set_new(r, "icon_url", spy_kit_col(st, 1));
     json_object_set_new(r, "timestamp", ts);
-    json_object_set_new(r, "isodate", web_iso_webkit(ts));
+    json_object_set_new(r, "isodate", spy_iso_json(ts, SPY_EPOCH_WEBKIT_US));
     return r;
 }
 
@@ -105,8 +106,8 @@ static void check(spy_mod_ctx *ctx, const json_t *r)
 
 static void timeline(spy_mod_ctx *ctx, const json_t *r)
 {
-    char *icon = web_pystr(json_object_get(r, "icon_url"));
-    char *url = web_pystr(json_object_get(r, "url"));
+    char *icon = spy_py_strdup(json_object_get(r, "icon_url"));
+    char *url = spy_py_strdup(json_object_get(r, "url"));
     char *d = spy_xasprintf("%s from %s", icon, url);
     spy_timeline_event(ctx, spy_kit_str(r, "isodate"), "new_favicon", d);
     free(d);

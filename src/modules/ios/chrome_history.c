@@ -1,9 +1,10 @@
 /* ChromeHistory (spec/ios.md §5.3): Chrome for iOS's History database,
  * one record per visit, checked against URL indicators. */
-#include "modules/ios/web_common.h"
-
 #include "core/error.h"
 #include "core/mem.h"
+#include "core/timeconv.h"
+#include "modules/ios/db_rows.h"
+#include "modules/ios/pyfmt.h"
 
 #include <stdlib.h>
 
@@ -19,15 +20,16 @@ static const char SQL[] =
 
 /* Keys and order of MVT's record: id, url, visit_id, timestamp (raw
  * Chrome µs), isodate, redirect_source (from_visit). */
-static json_t *make_record(sqlite3_stmt *st)
+static json_t *make_record(spy_mod_ctx *ctx, sqlite3_stmt *st)
 {
+    (void)ctx;
     json_t *ts = spy_kit_col(st, 3);
     json_t *r = json_object();
     json_object_set_new(r, "id", spy_kit_col(st, 0));
     json_object_set_new(r, "url", spy_kit_col(st, 1));
     json_object_set_new(r, "visit_id", spy_kit_col(st, 2));
     json_object_set_new(r, "timestamp", ts);
-    json_object_set_new(r, "isodate", web_iso_webkit(ts));
+    json_object_set_new(r, "isodate", spy_iso_json(ts, SPY_EPOCH_WEBKIT_US));
     json_object_set_new(r, "redirect_source", spy_kit_col(st, 4));
     return r;
 }
@@ -35,21 +37,7 @@ static json_t *make_record(sqlite3_stmt *st)
 static int run(spy_mod_ctx *ctx)
 {
     spy_query q = {.file_ids = file_ids, .globs = globs};
-    sqlite3 *db = NULL;
-    char *label = NULL;
-    int err = spy_kit_open_db(ctx, &q, &db, &label);
-    if (err != SPY_OK)
-        return err;
-    spy_evscan s;
-    spy_evscan_prepare(&s, db, SQL);
-    while (err == SPY_OK && spy_evscan_step(&s))
-        err = spy_emit(ctx, make_record(s.stmt));
-    if (err == SPY_OK)
-        err = spy_kit_scan_done(ctx, &s, label);
-    spy_evscan_finish(&s);
-    spy_evdb_close(db);
-    free(label);
-    return err;
+    return spy_rows_emit_db(ctx, &q, SQL, NULL, make_record);
 }
 
 static void check(spy_mod_ctx *ctx, const json_t *r)
@@ -59,10 +47,10 @@ static void check(spy_mod_ctx *ctx, const json_t *r)
 
 static void timeline(spy_mod_ctx *ctx, const json_t *r)
 {
-    char *id = web_pystr(json_object_get(r, "id"));
-    char *url = web_pystr(json_object_get(r, "url"));
-    char *vid = web_pystr(json_object_get(r, "visit_id"));
-    char *src = web_pystr(json_object_get(r, "redirect_source"));
+    char *id = spy_py_strdup(json_object_get(r, "id"));
+    char *url = spy_py_strdup(json_object_get(r, "url"));
+    char *vid = spy_py_strdup(json_object_get(r, "visit_id"));
+    char *src = spy_py_strdup(json_object_get(r, "redirect_source"));
     char *d = spy_xasprintf("%s - %s (visit ID: %s, redirect source: %s)", id, url, vid, src);
     spy_timeline_event(ctx, spy_kit_str(r, "isodate"), "visit", d);
     free(d);

@@ -3,13 +3,20 @@
  * it to recognise known senders. */
 #include "core/error.h"
 #include "core/log.h"
-#include "modules/module_kit.h"
+#include "modules/ios/db_rows.h"
 
 #include <stdlib.h>
 
 static const char *const CONTACTS_IDS[] = {"31bb7ba8914766d4ba40d6dfb6113c8b614be442", NULL};
 static const char *const CONTACTS_GLOBS[] = {
     "private/var/mobile/Library/AddressBook/AddressBook.sqlitedb", NULL};
+
+/* Every column under its SQL name (the AS names are MVT's keys). */
+static json_t *contacts_row(spy_mod_ctx *ctx, sqlite3_stmt *st)
+{
+    (void)ctx;
+    return spy_kit_row(st);
+}
 
 static int contacts_run(spy_mod_ctx *ctx)
 {
@@ -30,18 +37,13 @@ static int contacts_run(spy_mod_ctx *ctx)
         free(label);
         return SPY_OK;
     }
-    spy_evscan s;
-    spy_evscan_prepare(&s, db,
-                       "SELECT multi.value AS value, person.first AS first, person.middle AS "
-                       "middle, person.last AS last, person.organization AS organization "
-                       "FROM ABPerson person, ABMultiValue multi "
-                       "WHERE person.rowid = multi.record_id AND multi.value NOT NULL "
-                       "ORDER BY person.rowid ASC");
-    while (err == SPY_OK && spy_evscan_step(&s))
-        err = spy_emit(ctx, spy_kit_row(s.stmt));
-    if (err == SPY_OK || s.grade != SPY_EVSCAN_COMPLETE)
-        err = spy_kit_scan_done(ctx, &s, label);
-    spy_evscan_finish(&s);
+    err = spy_rows_emit(ctx, db, label,
+                        "SELECT multi.value AS value, person.first AS first, person.middle AS "
+                        "middle, person.last AS last, person.organization AS organization "
+                        "FROM ABPerson person, ABMultiValue multi "
+                        "WHERE person.rowid = multi.record_id AND multi.value NOT NULL "
+                        "ORDER BY person.rowid ASC",
+                        NULL, contacts_row);
     spy_evdb_close(db);
     free(label);
     return err;

@@ -12,7 +12,8 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/timeconv.h"
-#include "modules/ios/sys_pyfmt.h"
+#include "modules/ios/cols.h"
+#include "modules/ios/pyfmt.h"
 #include "modules/module_kit.h"
 
 #include <stdlib.h>
@@ -71,8 +72,8 @@ static json_t *make_record(sqlite3_stmt *st, bool wifi)
     json_t *first, *cur;
     /* Converted only when both process times are set, else the raw values. */
     if (col_truthy(st, 0) && col_truthy(st, 1)) {
-        first = spy_mac_iso_col(st, 0);
-        cur = spy_mac_iso_col(st, 1);
+        first = spy_col_iso(st, 0, SPY_EPOCH_MAC_NS18);
+        cur = spy_col_iso(st, 1, SPY_EPOCH_MAC_NS18);
     } else {
         first = spy_kit_col(st, 0);
         cur = spy_kit_col(st, 1);
@@ -88,8 +89,9 @@ static json_t *make_record(sqlite3_stmt *st, bool wifi)
     json_object_set_new_nocheck(rec, "wwan_out", spy_kit_col(st, 6 + c));
     json_object_set_new_nocheck(rec, "live_id", spy_kit_col(st, 7 + c));
     json_object_set_new_nocheck(rec, "live_proc_id", spy_kit_col(st, 8 + c));
-    json_object_set_new_nocheck(
-        rec, "live_isodate", col_truthy(st, 9 + c) ? spy_mac_iso_col(st, 9 + c) : json_copy(first));
+    json_object_set_new_nocheck(rec, "live_isodate",
+                                col_truthy(st, 9 + c) ? spy_col_iso(st, 9 + c, SPY_EPOCH_MAC_NS18)
+                                                      : json_copy(first));
     return rec;
 }
 

@@ -1,9 +1,10 @@
 /* FirefoxFavicon (spec/ios.md §5.5): favicons of visited sites in Firefox
  * for iOS's browser.db; icon URL checked, then the page URL. */
-#include "modules/ios/web_common.h"
-
 #include "core/error.h"
 #include "core/mem.h"
+#include "core/timeconv.h"
+#include "modules/ios/db_rows.h"
+#include "modules/ios/pyfmt.h"
 
 #include <stdlib.h>
 
@@ -21,8 +22,9 @@ static const char SQL[] =
 
 /* MVT's keys: id, url (icon), width, height, type, isodate (favicons.date,
  * Unix seconds), history_id, history_url. */
-static json_t *make_record(sqlite3_stmt *st)
+static json_t *make_record(spy_mod_ctx *ctx, sqlite3_stmt *st)
 {
+    (void)ctx;
     json_t *date = spy_kit_col(st, 5);
     json_t *r = json_object();
     json_object_set_new(r, "id", spy_kit_col(st, 0));
@@ -30,7 +32,7 @@ static json_t *make_record(sqlite3_stmt *st)
     json_object_set_new(r, "width", spy_kit_col(st, 2));
     json_object_set_new(r, "height", spy_kit_col(st, 3));
     json_object_set_new(r, "type", spy_kit_col(st, 4));
-    json_object_set_new(r, "isodate", web_iso_unix(date));
+    json_object_set_new(r, "isodate", spy_iso_json(date, SPY_EPOCH_UNIX));
     json_object_set_new(r, "history_id", spy_kit_col(st, 6));
     json_object_set_new(r, "history_url", spy_kit_col(st, 7));
     json_decref(date);
@@ -40,21 +42,7 @@ static json_t *make_record(sqlite3_stmt *st)
 static int run(spy_mod_ctx *ctx)
 {
     spy_query q = {.file_ids = file_ids, .globs = globs};
-    sqlite3 *db = NULL;
-    char *label = NULL;
-    int err = spy_kit_open_db(ctx, &q, &db, &label);
-    if (err != SPY_OK)
-        return err;
-    spy_evscan s;
-    spy_evscan_prepare(&s, db, SQL);
-    while (err == SPY_OK && spy_evscan_step(&s))
-        err = spy_emit(ctx, make_record(s.stmt));
-    if (err == SPY_OK)
-        err = spy_kit_scan_done(ctx, &s, label);
-    spy_evscan_finish(&s);
-    spy_evdb_close(db);
-    free(label);
-    return err;
+    return spy_rows_emit_db(ctx, &q, SQL, NULL, make_record);
 }
 
 static void check(spy_mod_ctx *ctx, const json_t *r)
@@ -66,8 +54,8 @@ static void check(spy_mod_ctx *ctx, const json_t *r)
 /* The event name "firefox_history" is MVT's (sic). */
 static void timeline(spy_mod_ctx *ctx, const json_t *r)
 {
-    char *url = web_pystr(json_object_get(r, "url"));
-    char *hurl = web_pystr(json_object_get(r, "history_url"));
+    char *url = spy_py_strdup(json_object_get(r, "url"));
+    char *hurl = spy_py_strdup(json_object_get(r, "history_url"));
     char *d = spy_xasprintf("Firefox favicon %s when visiting %s", url, hurl);
     spy_timeline_event(ctx, spy_kit_str(r, "isodate"), "firefox_history", d);
     free(d);

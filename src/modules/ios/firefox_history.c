@@ -1,9 +1,10 @@
 /* FirefoxHistory (spec/ios.md §5.6): visits in Firefox for iOS's
  * browser.db, checked against URL indicators. */
-#include "modules/ios/web_common.h"
-
 #include "core/error.h"
 #include "core/mem.h"
+#include "core/timeconv.h"
+#include "modules/ios/db_rows.h"
+#include "modules/ios/pyfmt.h"
 
 #include <stdlib.h>
 
@@ -23,12 +24,13 @@ static const char SQL[] = "SELECT visits.id, visits.date/1000000, history.url, h
 /* MVT's keys: id, isodate, url, title, i1000000s_local (sic: the is_local
  * column under a garbled key, kept for parity), type; spyscan adds
  * is_local with the same value (spec §5.6 "add is_local too"). */
-static json_t *make_record(sqlite3_stmt *st)
+static json_t *make_record(spy_mod_ctx *ctx, sqlite3_stmt *st)
 {
+    (void)ctx;
     json_t *date = spy_kit_col(st, 1);
     json_t *r = json_object();
     json_object_set_new(r, "id", spy_kit_col(st, 0));
-    json_object_set_new(r, "isodate", web_iso_unix(date));
+    json_object_set_new(r, "isodate", spy_iso_json(date, SPY_EPOCH_UNIX));
     json_object_set_new(r, "url", spy_kit_col(st, 2));
     json_object_set_new(r, "title", spy_kit_col(st, 3));
     json_object_set_new(r, "i1000000s_local", spy_kit_col(st, 4));
@@ -41,21 +43,7 @@ static json_t *make_record(sqlite3_stmt *st)
 static int run(spy_mod_ctx *ctx)
 {
     spy_query q = {.file_ids = file_ids, .globs = globs};
-    sqlite3 *db = NULL;
-    char *label = NULL;
-    int err = spy_kit_open_db(ctx, &q, &db, &label);
-    if (err != SPY_OK)
-        return err;
-    spy_evscan s;
-    spy_evscan_prepare(&s, db, SQL);
-    while (err == SPY_OK && spy_evscan_step(&s))
-        err = spy_emit(ctx, make_record(s.stmt));
-    if (err == SPY_OK)
-        err = spy_kit_scan_done(ctx, &s, label);
-    spy_evscan_finish(&s);
-    spy_evdb_close(db);
-    free(label);
-    return err;
+    return spy_rows_emit_db(ctx, &q, SQL, NULL, make_record);
 }
 
 static void check(spy_mod_ctx *ctx, const json_t *r)
@@ -65,8 +53,8 @@ static void check(spy_mod_ctx *ctx, const json_t *r)
 
 static void timeline(spy_mod_ctx *ctx, const json_t *r)
 {
-    char *id = web_pystr(json_object_get(r, "id"));
-    char *url = web_pystr(json_object_get(r, "url"));
+    char *id = spy_py_strdup(json_object_get(r, "id"));
+    char *url = spy_py_strdup(json_object_get(r, "url"));
     char *d = spy_xasprintf("Firefox visit with ID %s to URL: %s", id, url);
     spy_timeline_event(ctx, spy_kit_str(r, "isodate"), "firefox_history", d);
     free(d);

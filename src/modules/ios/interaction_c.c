@@ -5,7 +5,9 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/mem.h"
-#include "modules/ios/msg_util.h"
+#include "core/timeconv.h"
+#include "modules/ios/msg_links.h"
+#include "modules/ios/pyfmt.h"
 #include "modules/ios/whatsapp_contacts_map.h"
 #include "modules/module_kit.h"
 
@@ -188,7 +190,7 @@ static json_t *ic_record(sqlite3_stmt *st, const wa_contacts_map *m)
     for (size_t i = 0; DATE_KEYS[i]; i++) {
         json_t *v = json_object_get(rec, DATE_KEYS[i]);
         if (json_is_integer(v) || json_is_real(v)) /* NULL and text stay as they are */
-            json_object_set_new_nocheck(rec, DATE_KEYS[i], msg_mac_iso_json(v, false));
+            json_object_set_new_nocheck(rec, DATE_KEYS[i], spy_iso_json(v, SPY_EPOCH_MAC_NS18));
     }
     json_t *dir = json_object_get(rec, "direction");
     const char *ds = json_string_value(dir);
@@ -281,33 +283,33 @@ static char *describe(const json_t *rec, char **sender_out)
     if (!recipient)
         recipient = party(rec, "domain");
     spy_buf b = {0};
-    msg_puts(&b, "[");
-    msg_pystr(&b, json_object_get(rec, "bundle_id"));
-    msg_puts(&b, "]");
+    spy_py_puts(&b, "[");
+    spy_py_put(&b, json_object_get(rec, "bundle_id"));
+    spy_py_puts(&b, "]");
     const char *account = spy_kit_str(rec, "account");
     if (account && *account) {
-        msg_puts(&b, " ");
-        msg_puts(&b, account);
+        spy_py_puts(&b, " ");
+        spy_py_puts(&b, account);
     }
     if (dir && *dir) {
-        msg_puts(&b, " ");
-        msg_puts(&b, dir);
+        spy_py_puts(&b, " ");
+        spy_py_puts(&b, dir);
     }
     bool out = dir && strcmp(dir, "OUTGOING") == 0, in = dir && strcmp(dir, "INCOMING") == 0;
-    msg_puts(&b, " from ");
-    msg_puts(&b, sender ? sender : out ? "local user" : "unknown");
-    msg_puts(&b, " to ");
-    msg_puts(&b, recipient ? recipient : in ? "local user" : "unknown");
+    spy_py_puts(&b, " from ");
+    spy_py_puts(&b, sender ? sender : out ? "local user" : "unknown");
+    spy_py_puts(&b, " to ");
+    spy_py_puts(&b, recipient ? recipient : in ? "local user" : "unknown");
     const char *group = spy_kit_str(rec, "group_name");
     if (group && *group) {
-        msg_puts(&b, " (group: ");
-        msg_puts(&b, group);
-        msg_puts(&b, ")");
+        spy_py_puts(&b, " (group: ");
+        spy_py_puts(&b, group);
+        spy_py_puts(&b, ")");
     }
     const char *content = spy_kit_str(rec, "content");
     if (content && *content) {
-        msg_puts(&b, ": ");
-        msg_puts(&b, content);
+        spy_py_puts(&b, ": ");
+        spy_py_puts(&b, content);
     }
     free(recipient);
     *sender_out = sender;

@@ -2,12 +2,13 @@
  * BrowserState.db (default and per-profile), each with the back/forward
  * history decoded from its session-data plist; the tab URL, else every
  * session-history URL, checked against indicators. */
-#include "modules/ios/web_common.h"
-
 #include "core/error.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/plist.h"
+#include "core/timeconv.h"
+#include "modules/ios/pyfmt.h"
+#include "modules/ios/web_common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ static json_t *make_record(sqlite3_stmt *st, const spy_artifact *art)
     json_object_set_new(r, "tab_title", spy_kit_col(st, 0));
     json_object_set_new(r, "tab_url", spy_kit_col(st, 1));
     json_object_set_new(r, "tab_visible_url", spy_kit_col(st, 2));
-    json_object_set_new(r, "last_viewed_timestamp", web_iso_mac(ts));
+    json_object_set_new(r, "last_viewed_timestamp", spy_iso_json(ts, SPY_EPOCH_MAC));
     json_object_set_new(r, "session_data", session_entries(st, 4));
     json_object_set_new(r, "safari_browser_state_db", web_db_relpath(art));
     json_decref(ts);
@@ -130,8 +131,8 @@ static void check(spy_mod_ctx *ctx, const json_t *r)
 
 static void timeline(spy_mod_ctx *ctx, const json_t *r)
 {
-    char *title = web_pystr(json_object_get(r, "tab_title"));
-    char *url = web_pystr(json_object_get(r, "tab_url"));
+    char *title = spy_py_strdup(json_object_get(r, "tab_title"));
+    char *url = spy_py_strdup(json_object_get(r, "tab_url"));
     char *d = spy_xasprintf("%s - %s", title, url);
     spy_timeline_event(ctx, spy_kit_str(r, "last_viewed_timestamp"), "tab", d);
     free(d);

@@ -12,12 +12,13 @@
  * (docs/differences-from-mvt.md). Two passes keep memory flat: the first
  * lets SQLite pair each redirect with its destination, the second emits
  * the records. */
-#include "modules/ios/web_common.h"
-
 #include "core/error.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/timeconv.h"
+#include "modules/ios/cols.h"
+#include "modules/ios/pyfmt.h"
+#include "modules/ios/web_common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ static json_t *make_record(sqlite3_stmt *st, const spy_artifact *art)
     json_object_set_new(r, "url", spy_kit_col(st, 1));
     json_object_set_new(r, "visit_id", spy_kit_col(st, 2));
     json_object_set_new(r, "timestamp", ts);
-    json_object_set_new(r, "isodate", web_iso_mac(ts));
+    json_object_set_new(r, "isodate", spy_iso_json(ts, SPY_EPOCH_MAC));
     json_object_set_new(r, "redirect_source", spy_kit_col(st, 4));
     json_object_set_new(r, "redirect_destination", spy_kit_col(st, 5));
     json_object_set_new(r, "safari_history_db", web_db_relpath(art));
@@ -92,7 +93,7 @@ static void judge(spy_mod_ctx *ctx, sqlite3_stmt *st, const spy_artifact *art)
     spy_info(spy_ctx_logger(ctx), "Found HTTP redirect to different domain: \"%s\" -> \"%s\"", odom,
              ddom);
     json_t *origin = make_record(st, art);
-    json_t *dest_iso = web_iso_mac(spy_kit_col(st, 7));
+    json_t *dest_iso = spy_col_iso(st, 7, SPY_EPOCH_MAC);
     sqlite3_int64 ous, dus;
     if (iso_to_us(spy_kit_str(origin, "isodate"), &ous) &&
         iso_to_us(json_string_value(dest_iso), &dus)) {
@@ -169,9 +170,9 @@ static void check(spy_mod_ctx *ctx, const json_t *r)
 
 static void timeline(spy_mod_ctx *ctx, const json_t *r)
 {
-    char *url = web_pystr(json_object_get(r, "url"));
-    char *id = web_pystr(json_object_get(r, "id"));
-    char *vid = web_pystr(json_object_get(r, "visit_id"));
+    char *url = spy_py_strdup(json_object_get(r, "url"));
+    char *id = spy_py_strdup(json_object_get(r, "id"));
+    char *vid = spy_py_strdup(json_object_get(r, "visit_id"));
     char *d = spy_xasprintf("Safari visit to %s (ID: %s, Visit ID: %s)", url, id, vid);
     spy_timeline_event(ctx, spy_kit_str(r, "isodate"), "safari_history", d);
     free(d);

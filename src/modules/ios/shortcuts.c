@@ -8,7 +8,8 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/plist.h"
-#include "modules/ios/sys_pyfmt.h"
+#include "modules/ios/cols.h"
+#include "modules/ios/pyfmt.h"
 #include "modules/module_kit.h"
 
 #include <stdlib.h>
@@ -95,14 +96,14 @@ static json_t *make_record(spy_mod_ctx *ctx, sqlite3_stmt *st)
     json_t *rec = json_object();
     json_object_set_new_nocheck(rec, "shortcut_id", spy_kit_col(st, 0));
     json_object_set_new_nocheck(rec, "shortcut_name", spy_kit_col(st, 1));
-    json_object_set_new_nocheck(rec, "modified_date", spy_mac_iso_col(st, 3));
+    json_object_set_new_nocheck(rec, "modified_date", spy_col_iso(st, 3, SPY_EPOCH_MAC_NS18));
     json_object_set_new_nocheck(rec, "description", spy_kit_col(st, 4));
     if (!parse_actions(sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5), rec)) {
         spy_debug(spy_ctx_logger(ctx), "Shortcut without action data");
         json_object_set_new_nocheck(rec, "action_urls", json_null());
         json_object_set_new_nocheck(rec, "parsed_actions", json_integer(0));
     }
-    json_object_set_new_nocheck(rec, "isodate", spy_mac_iso_col(st, 2));
+    json_object_set_new_nocheck(rec, "isodate", spy_col_iso(st, 2, SPY_EPOCH_MAC_NS18));
     return rec;
 }
 

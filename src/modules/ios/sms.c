@@ -1,8 +1,10 @@
 /* SMS (spec/ios.md §5.15): messages of sms.db with their links. */
 #include "core/error.h"
 #include "core/log.h"
-#include "modules/ios/msg_util.h"
-#include "modules/module_kit.h"
+#include "modules/ios/cols.h"
+#include "modules/ios/db_rows.h"
+#include "modules/ios/msg_links.h"
+#include "modules/ios/pyfmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +23,16 @@ static const char *const APPLE_WARNINGS[] = {
     "ALERT: Apple detected a targeted mercenary spyware attack against your iPhone", NULL};
 
 /* The three BLOB columns MVT stores as base64. */
-static bool is_b64_column(const char *name)
-{
-    return strcmp(name, "attributedBody") == 0 || strcmp(name, "payload_data") == 0 ||
-           strcmp(name, "message_summary_info") == 0;
-}
+static const char *const B64_COLS[] = {"attributedBody", "payload_data", "message_summary_info",
+                                       NULL};
 
 static json_t *sms_record(sqlite3_stmt *st)
 {
-    json_t *rec = json_object();
-    int n = sqlite3_column_count(st);
-    for (int i = 0; i < n; i++) {
-        const char *name = sqlite3_column_name(st, i);
-        name = name ? name : "";
-        json_object_set_new_nocheck(rec, name,
-                                    is_b64_column(name) ? msg_b64_col(st, i) : spy_kit_col(st, i));
-    }
-    char iso[SPY_ISO_LEN];
-    msg_mac_iso(json_object_get(rec, "date"), iso);
-    json_object_set_new_nocheck(rec, "isodate", json_string(iso));
-    msg_mac_iso(json_object_get(rec, "date_read"), iso);
-    json_object_set_new_nocheck(rec, "isodate_read", json_string(iso));
+    json_t *rec = spy_row_b64(st, B64_COLS);
+    json_object_set_new_nocheck(rec, "isodate",
+                                spy_iso_json(json_object_get(rec, "date"), SPY_EPOCH_MAC_NS18));
+    json_object_set_new_nocheck(
+        rec, "isodate_read", spy_iso_json(json_object_get(rec, "date_read"), SPY_EPOCH_MAC_NS18));
     json_object_set_new_nocheck(
         rec, "direction", json_string(spy_kit_int(rec, "is_from_me") == 1 ? "sent" : "received"));
     json_t *text = json_object_get(rec, "text");
@@ -61,36 +52,21 @@ static void collect_urls(spy_mod_ctx *ctx, const json_t *rec)
         spy_url_seen(ctx, json_string_value(v), spy_kit_str(rec, "isodate"), "sms");
 }
 
+/* Records with their links noted for urls.json as they are read. */
+static json_t *sms_row(spy_mod_ctx *ctx, sqlite3_stmt *st)
+{
+    json_t *rec = sms_record(st);
+    collect_urls(ctx, rec);
+    return rec;
+}
+
 static int sms_run(spy_mod_ctx *ctx)
 {
     spy_query q = {.file_ids = SMS_IDS, .globs = SMS_GLOBS, .first_only = true};
-    sqlite3 *db = NULL;
-    char *label = NULL;
-    int err = spy_kit_open_db(ctx, &q, &db, &label);
-    if (err != SPY_OK)
-        return err;
-    spy_evscan s;
-    if (spy_evscan_prepare(&s, db, SMS_SQL) != SPY_OK) {
-        /* MVT: "no such table" is logged and the module produces nothing;
-         * anything else is an unreadable database. */
-        if (!spy_kit_has_table(db, "message") || !spy_kit_has_table(db, "handle"))
-            spy_info(spy_ctx_logger(ctx), "%s: %s", label, s.why ? s.why : "no such table");
-        else
-            err = spy_kit_scan_done(ctx, &s, label);
-        goto done;
-    }
-    while (err == SPY_OK && spy_evscan_step(&s)) {
-        json_t *rec = sms_record(s.stmt);
-        collect_urls(ctx, rec);
-        err = spy_emit(ctx, rec);
-    }
-    if (err == SPY_OK)
-        err = spy_kit_scan_done(ctx, &s, label);
-done:
-    spy_evscan_finish(&s);
-    spy_evdb_close(db);
-    free(label);
-    return err;
+    /* MVT: "no such table" is logged and the module produces nothing;
+     * anything else is an unreadable database. */
+    static const char *const tables[] = {"message", "handle", NULL};
+    return spy_rows_emit_db(ctx, &q, SMS_SQL, tables, sms_row);
 }
 
 static void sms_check(spy_mod_ctx *ctx, const json_t *rec)
@@ -113,16 +89,16 @@ static void sms_check(spy_mod_ctx *ctx, const json_t *rec)
 static void sms_timeline(spy_mod_ctx *ctx, const json_t *rec)
 {
     spy_buf b = {0};
-    msg_pystr(&b, json_object_get(rec, "service"));
-    msg_puts(&b, ": ");
-    msg_pystr(&b, json_object_get(rec, "guid"));
-    msg_puts(&b, " \"");
-    msg_put_nl_escaped(&b, spy_kit_str(rec, "text"));
-    msg_puts(&b, "\" from ");
-    msg_pystr(&b, json_object_get(rec, "phone_number"));
-    msg_puts(&b, " (");
-    msg_pystr(&b, json_object_get(rec, "account"));
-    msg_puts(&b, ")");
+    spy_py_put(&b, json_object_get(rec, "service"));
+    spy_py_puts(&b, ": ");
+    spy_py_put(&b, json_object_get(rec, "guid"));
+    spy_py_puts(&b, " \"");
+    spy_py_put_nl_escaped(&b, spy_kit_str(rec, "text"));
+    spy_py_puts(&b, "\" from ");
+    spy_py_put(&b, json_object_get(rec, "phone_number"));
+    spy_py_puts(&b, " (");
+    spy_py_put(&b, json_object_get(rec, "account"));
+    spy_py_puts(&b, ")");
     spy_timeline_event(ctx, spy_kit_str(rec, "isodate"), "sms_received", b.p);
     const char *read = spy_kit_str(rec, "isodate_read");
     if (read && *read)

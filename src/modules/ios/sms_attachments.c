@@ -1,8 +1,10 @@
 /* SMSAttachments (spec/ios.md §5.16): attachments of sms.db. */
 #include "core/error.h"
 #include "core/log.h"
-#include "modules/ios/msg_util.h"
-#include "modules/module_kit.h"
+#include "modules/ios/cols.h"
+#include "modules/ios/db_rows.h"
+#include "modules/ios/msg_links.h"
+#include "modules/ios/pyfmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,36 +20,23 @@ static const char ATT_SQL[] =
     "LEFT JOIN handle ON handle.ROWID = message.handle_id;";
 
 /* BLOB columns MVT stores as base64. */
-static bool is_b64_column(const char *name)
-{
-    static const char *const cols[] = {"user_info",
+static const char *const B64_COLS[] = {"user_info",
                                        "sticker_user_info",
                                        "attribution_info",
                                        "ck_server_change_token_blob",
                                        "sr_ck_server_change_token_blob",
                                        NULL};
-    for (size_t i = 0; cols[i]; i++)
-        if (strcmp(name, cols[i]) == 0)
-            return true;
-    return false;
-}
 
-static json_t *att_record(sqlite3_stmt *st)
+static json_t *att_record(spy_mod_ctx *ctx, sqlite3_stmt *st)
 {
-    json_t *rec = json_object();
-    int n = sqlite3_column_count(st);
-    for (int i = 0; i < n; i++) {
-        const char *name = sqlite3_column_name(st, i);
-        name = name ? name : "";
-        json_object_set_new_nocheck(rec, name,
-                                    is_b64_column(name) ? msg_b64_col(st, i) : spy_kit_col(st, i));
-    }
+    (void)ctx;
+    json_t *rec = spy_row_b64(st, B64_COLS);
     /* New keys go last (isodate, direction, has_user_info); existing keys
      * (start_date, service, filename) keep their column position. */
-    json_object_set_new_nocheck(rec, "isodate",
-                                msg_mac_iso_json(json_object_get(rec, "created_date"), false));
-    json_object_set_new_nocheck(rec, "start_date",
-                                msg_mac_iso_json(json_object_get(rec, "start_date"), false));
+    json_object_set_new_nocheck(
+        rec, "isodate", spy_iso_json(json_object_get(rec, "created_date"), SPY_EPOCH_MAC_NS18));
+    json_object_set_new_nocheck(
+        rec, "start_date", spy_iso_json(json_object_get(rec, "start_date"), SPY_EPOCH_MAC_NS18));
     json_object_set_new_nocheck(
         rec, "direction", json_string(spy_kit_int(rec, "is_outgoing") == 1 ? "sent" : "received"));
     json_object_set_new_nocheck(rec, "has_user_info",
@@ -63,31 +52,10 @@ static json_t *att_record(sqlite3_stmt *st)
 static int att_run(spy_mod_ctx *ctx)
 {
     spy_query q = {.file_ids = SMS_IDS, .globs = SMS_GLOBS, .first_only = true};
-    sqlite3 *db = NULL;
-    char *label = NULL;
-    int err = spy_kit_open_db(ctx, &q, &db, &label);
-    if (err != SPY_OK)
-        return err;
-    spy_evscan s;
-    if (spy_evscan_prepare(&s, db, ATT_SQL) != SPY_OK) {
-        /* Missing tables: logged, nothing (spec/ios.md §5.16). */
-        if (!spy_kit_has_table(db, "attachment") ||
-            !spy_kit_has_table(db, "message_attachment_join") ||
-            !spy_kit_has_table(db, "message") || !spy_kit_has_table(db, "handle"))
-            spy_info(spy_ctx_logger(ctx), "%s: %s", label, s.why ? s.why : "no such table");
-        else
-            err = spy_kit_scan_done(ctx, &s, label);
-        goto done;
-    }
-    while (err == SPY_OK && spy_evscan_step(&s))
-        err = spy_emit(ctx, att_record(s.stmt));
-    if (err == SPY_OK)
-        err = spy_kit_scan_done(ctx, &s, label);
-done:
-    spy_evscan_finish(&s);
-    spy_evdb_close(db);
-    free(label);
-    return err;
+    /* Missing tables: logged, nothing (spec/ios.md §5.16). */
+    static const char *const tables[] = {"attachment", "message_attachment_join", "message",
+                                         "handle", NULL};
+    return spy_rows_emit_db(ctx, &q, ATT_SQL, tables, att_record);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -115,20 +83,20 @@ static void att_check(spy_mod_ctx *ctx, const json_t *rec)
 static void att_timeline(spy_mod_ctx *ctx, const json_t *rec)
 {
     spy_buf b = {0};
-    msg_pystr(&b, json_object_get(rec, "service"));
-    msg_puts(&b, ": Attachment '");
-    msg_pystr(&b, json_object_get(rec, "transfer_name"));
-    msg_puts(&b, "' ");
-    msg_pystr(&b, json_object_get(rec, "direction"));
-    msg_puts(&b, " from ");
-    msg_pystr(&b, json_object_get(rec, "phone_number"));
-    msg_puts(&b, " with ");
-    msg_pystr(&b, json_object_get(rec, "total_bytes"));
-    msg_puts(&b, " bytes (is_sticker: ");
-    msg_pystr(&b, json_object_get(rec, "is_sticker"));
-    msg_puts(&b, ", has_user_info: ");
-    msg_pystr(&b, json_object_get(rec, "has_user_info"));
-    msg_puts(&b, ")");
+    spy_py_put(&b, json_object_get(rec, "service"));
+    spy_py_puts(&b, ": Attachment '");
+    spy_py_put(&b, json_object_get(rec, "transfer_name"));
+    spy_py_puts(&b, "' ");
+    spy_py_put(&b, json_object_get(rec, "direction"));
+    spy_py_puts(&b, " from ");
+    spy_py_put(&b, json_object_get(rec, "phone_number"));
+    spy_py_puts(&b, " with ");
+    spy_py_put(&b, json_object_get(rec, "total_bytes"));
+    spy_py_puts(&b, " bytes (is_sticker: ");
+    spy_py_put(&b, json_object_get(rec, "is_sticker"));
+    spy_py_puts(&b, ", has_user_info: ");
+    spy_py_put(&b, json_object_get(rec, "has_user_info"));
+    spy_py_puts(&b, ")");
     spy_timeline_event(ctx, spy_kit_str(rec, "isodate"), "sms_attachment", b.p);
     spy_buf_free(&b);
 }

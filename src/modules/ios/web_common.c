@@ -1,100 +1,17 @@
 #include "modules/ios/web_common.h"
 
 #include "core/error.h"
-#include "core/mem.h"
-#include "core/timeconv.h"
+#include "core/psl.h"
 #include "core/urlsplit.h"
 
-#include "core/psl.h"
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* Python's repr() of a float: the shortest text that reads back as the same
- * double, with ".0" when it would look like an integer. (Python switches
- * to exponent form at 1e16 while %g does at the precision; values that far
- * out do not occur in the fields these modules print.) */
-static char *py_float(double d)
-{
-    if (isnan(d))
-        return spy_xstrdup("nan");
-    if (isinf(d))
-        return spy_xstrdup(d < 0 ? "-inf" : "inf");
-    char buf[64];
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, sizeof buf, "%.*g", p, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    if (!strpbrk(buf, ".e"))
-        return spy_xasprintf("%s.0", buf);
-    return spy_xstrdup(buf);
-}
-
-char *web_pystr(const json_t *v)
-{
-    if (!v)
-        return spy_xstrdup("None"); /* a key missing from a saved record */
-    switch (json_typeof(v)) {
-    case JSON_STRING: return spy_xstrndup(json_string_value(v), json_string_length(v));
-    case JSON_INTEGER: return spy_xasprintf("%lld", (long long)json_integer_value(v));
-    case JSON_REAL: return py_float(json_real_value(v));
-    case JSON_TRUE: return spy_xstrdup("True");
-    case JSON_FALSE: return spy_xstrdup("False");
-    case JSON_NULL: return spy_xstrdup("None");
-    default: break;
-    }
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    char *r = spy_xstrdup(s ? s : "");
-    free(s);
-    return r;
-}
 
 json_t *web_db_relpath(const spy_artifact *art)
 {
     if (art->file_id && strlen(art->file_id) >= 2)
         return json_sprintf("%.2s/%s", art->file_id, art->file_id);
     return json_string(art->path ? art->path : "");
-}
-
-bool web_number(const json_t *v, double *out)
-{
-    if (json_is_integer(v))
-        *out = (double)json_integer_value(v);
-    else if (json_is_real(v))
-        *out = json_real_value(v);
-    else
-        return false;
-    return true;
-}
-
-json_t *web_iso_mac(const json_t *v)
-{
-    char iso[SPY_ISO_LEN] = "";
-    double d;
-    if (web_number(v, &d))
-        spy_iso_from_mac(d, iso);
-    return json_string(iso);
-}
-
-json_t *web_iso_unix(const json_t *v)
-{
-    char iso[SPY_ISO_LEN] = "";
-    double d;
-    if (web_number(v, &d))
-        spy_iso_from_unix(d, iso);
-    return json_string(iso);
-}
-
-json_t *web_iso_webkit(const json_t *v)
-{
-    char iso[SPY_ISO_LEN] = "";
-    if (json_is_integer(v))
-        spy_iso_from_webkit_us(json_integer_value(v), iso);
-    else if (json_is_real(v) && isfinite(json_real_value(v)) && fabs(json_real_value(v)) < 9e18)
-        spy_iso_from_webkit_us((int64_t)json_real_value(v), iso);
-    return json_string(iso);
 }
 
 int web_foreach_dbs(spy_mod_ctx *ctx, const spy_query *const *qs, spy_kit_db_fn fn, void *ud)

@@ -9,24 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A value rendered as Python's str() renders it in MVT's f-strings
- * (timeline descriptions): None, True/False, ints, floats in repr form,
- * strings as they are. free(). */
-char *web_pystr(const json_t *v);
-
 /* The database path "relative to the target folder" that MVT stores in
  * safari_*_db keys: a backup content file is "<xx>/<fileID>", a dump file
  * its path under the dump root. */
 json_t *web_db_relpath(const spy_artifact *art);
-
-/* ISO renderings of a JSON number (integer or real); "" for anything
- * else or a failed conversion (spec/ios.md §1.1). */
-json_t *web_iso_mac(const json_t *v);
-json_t *web_iso_unix(const json_t *v);
-json_t *web_iso_webkit(const json_t *v);
-
-/* Numeric value of an integer or real JSON value; false otherwise. */
-bool web_number(const json_t *v, double *out);
 
 /* spy_kit_foreach_db over several queries in order (a database may live at
  * several relative paths, e.g. Safari profiles): SPY_ENOTFOUND only when

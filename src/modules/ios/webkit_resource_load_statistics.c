@@ -1,11 +1,12 @@
 /* WebkitResourceLoadStatistics (spec/ios.md §5.17): WebKit's
  * ObservedDomains table in every app's observations.db, registrable
  * domains checked against indicators. */
-#include "modules/ios/web_common.h"
-
 #include "core/error.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/timeconv.h"
+#include "modules/ios/pyfmt.h"
+#include "modules/ios/web_common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static json_t *make_record(sqlite3_stmt *st, const spy_artifact *art, const bool
                       (t == SQLITE_TEXT || t == SQLITE_BLOB ? sqlite3_column_bytes(st, 3) > 0
                                                             : sqlite3_column_double(st, 3) != 0.0);
     json_object_set_new(r, "had_user_interaction", json_boolean(interacted));
-    json_object_set_new(r, "last_seen_isodate", web_iso_unix(last_seen));
+    json_object_set_new(r, "last_seen_isodate", spy_iso_json(last_seen, SPY_EPOCH_UNIX));
     json_object_set_new(r, "domain", json_string(art->domain ? art->domain : ""));
     json_object_set_new(r, "path", json_string(art->path ? art->path : ""));
     int col = 4;
@@ -53,10 +54,9 @@ static json_t *make_record(sqlite3_stmt *st, const spy_artifact *art, const bool
             continue;
         json_t *v = spy_kit_col(st, col++);
         json_object_set_new(r, OPTIONAL[i].key, v);
-        double d;
         /* -1 means "never": no isodate key then (spec §5.17). */
-        if (web_number(v, &d) && d >= 0)
-            json_object_set_new(r, OPTIONAL[i].iso_key, web_iso_unix(v));
+        if (json_is_number(v) && json_number_value(v) >= 0)
+            json_object_set_new(r, OPTIONAL[i].iso_key, spy_iso_json(v, SPY_EPOCH_UNIX));
     }
     return r;
 }
@@ -109,7 +109,7 @@ static void check(spy_mod_ctx *ctx, const json_t *r)
 
 static void timeline(spy_mod_ctx *ctx, const json_t *r)
 {
-    char *rd = web_pystr(json_object_get(r, "registrable_domain"));
+    char *rd = spy_py_strdup(json_object_get(r, "registrable_domain"));
     const char *domain = spy_kit_str(r, "domain");
     char *d = domain && *domain
                   ? spy_xasprintf("Webkit resource loaded from %s by app in domain %s", rd, domain)

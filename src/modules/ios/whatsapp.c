@@ -3,7 +3,9 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/mem.h"
-#include "modules/ios/msg_util.h"
+#include "core/timeconv.h"
+#include "modules/ios/msg_links.h"
+#include "modules/ios/pyfmt.h"
 #include "modules/module_kit.h"
 
 #include <stdlib.h>
@@ -48,7 +50,7 @@ static json_t *message_record(sqlite3_stmt *st)
 {
     json_t *rec = spy_kit_row(st);
     const json_t *date = json_object_get(rec, "ZMESSAGEDATE");
-    json_object_set_new_nocheck(rec, "isodate", msg_mac_iso_json(date, false));
+    json_object_set_new_nocheck(rec, "isodate", spy_iso_json(date, SPY_EPOCH_MAC_NS18));
     json_t *text = json_object_get(rec, "ZTEXT");
     if (!json_is_string(text) || json_string_length(text) == 0)
         json_object_set_new_nocheck(rec, "ZTEXT", text = json_string(""));
@@ -84,9 +86,9 @@ static char *before_at(const char *s)
 static json_t *lid_record(sqlite3_stmt *st, json_t *lid_map)
 {
     json_t *lid = spy_kit_col(st, 0), *phone = spy_kit_col(st, 1), *ts = spy_kit_col(st, 2);
-    json_t *rec =
-        json_pack("{s:s, s:o, s:o, s:o}", "record_type", "lid_phone_number_pair", "lid", lid,
-                  "phone_number", phone, "pair_timestamp", msg_mac_iso_json(ts, true));
+    json_t *rec = json_pack("{s:s, s:o, s:o, s:o}", "record_type", "lid_phone_number_pair", "lid",
+                            lid, "phone_number", phone, "pair_timestamp",
+                            spy_iso_json_or_null(ts, SPY_EPOCH_MAC_NS18));
     json_decref(ts);
     if (json_is_string(lid) && json_is_string(phone)) {
         char *l = before_at(json_string_value(lid)), *p = before_at(json_string_value(phone));
@@ -115,7 +117,7 @@ static json_t *session_record(sqlite3_stmt *st, const json_t *lid_map)
     for (int i = 0; i < 12; i++) {
         json_t *v = spy_kit_col(st, i);
         if (i >= 7 && i <= 10) { /* the four dates: ISO, or null for 0/NULL */
-            json_t *iso = msg_mac_iso_json(v, true);
+            json_t *iso = spy_iso_json_or_null(v, SPY_EPOCH_MAC_NS18);
             json_decref(v);
             v = iso;
         }
@@ -246,17 +248,17 @@ static void session_timeline(spy_mod_ctx *ctx, const json_t *rec)
     spy_buf chat = {0};
     bool group =
         (jid && strlen(jid) >= 5 && strcmp(jid + strlen(jid) - 5, "@g.us") == 0) || group_created;
-    msg_puts(&chat, group ? "WhatsApp group chat " : "WhatsApp chat with ");
+    spy_py_puts(&chat, group ? "WhatsApp group chat " : "WhatsApp chat with ");
     if (partner && *partner) {
-        msg_puts(&chat, "'");
-        msg_puts(&chat, partner);
-        msg_puts(&chat, "' (");
-        msg_pystr(&chat, json_object_get(rec, phone && *phone ? "partner_resolved_phone_number"
-                                                              : "contact_jid"));
-        msg_puts(&chat, ")");
+        spy_py_puts(&chat, "'");
+        spy_py_puts(&chat, partner);
+        spy_py_puts(&chat, "' (");
+        spy_py_put(&chat, json_object_get(rec, phone && *phone ? "partner_resolved_phone_number"
+                                                               : "contact_jid"));
+        spy_py_puts(&chat, ")");
     } else
-        msg_pystr(&chat, json_object_get(rec, phone && *phone ? "partner_resolved_phone_number"
-                                                              : "contact_jid"));
+        spy_py_put(&chat, json_object_get(rec, phone && *phone ? "partner_resolved_phone_number"
+                                                               : "contact_jid"));
     char *msg;
     if (group_created) {
         msg = spy_xasprintf("%s was created", chat.p);
@@ -291,30 +293,30 @@ static void wa_timeline(spy_mod_ctx *ctx, const json_t *rec)
         const char *ts = spy_kit_str(rec, "pair_timestamp");
         if (ts) {
             spy_buf b = {0};
-            msg_puts(&b, "WhatsApp associated LID ");
-            msg_pystr(&b, json_object_get(rec, "lid"));
-            msg_puts(&b, " with phone number ");
-            msg_pystr(&b, json_object_get(rec, "phone_number"));
+            spy_py_puts(&b, "WhatsApp associated LID ");
+            spy_py_put(&b, json_object_get(rec, "lid"));
+            spy_py_puts(&b, " with phone number ");
+            spy_py_put(&b, json_object_get(rec, "phone_number"));
             spy_timeline_event(ctx, ts, "lid_pair_recorded", b.p);
             spy_buf_free(&b);
         }
         return;
     }
     spy_buf b = {0};
-    msg_puts(&b, "'");
-    msg_put_nl_escaped(&b, spy_kit_str(rec, "ZTEXT"));
-    msg_puts(&b, "' from ");
-    msg_pystr(&b, json_object_get(rec, "ZFROMJID"));
+    spy_py_puts(&b, "'");
+    spy_py_put_nl_escaped(&b, spy_kit_str(rec, "ZTEXT"));
+    spy_py_puts(&b, "' from ");
+    spy_py_put(&b, json_object_get(rec, "ZFROMJID"));
     const json_t *links = json_object_get(rec, "links");
     if (json_array_size(links) > 0) {
-        msg_puts(&b, " - Embedded links: ");
+        spy_py_puts(&b, " - Embedded links: ");
         size_t i;
         json_t *v;
         json_array_foreach(links, i, v)
         {
             if (i)
-                msg_puts(&b, ", ");
-            msg_puts(&b, json_string_value(v));
+                spy_py_puts(&b, ", ");
+            spy_py_puts(&b, json_string_value(v));
         }
     }
     spy_timeline_event(ctx, spy_kit_str(rec, "isodate"), "message", b.p);

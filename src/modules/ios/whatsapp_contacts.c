@@ -4,7 +4,9 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/mem.h"
-#include "modules/ios/msg_util.h"
+#include "core/timeconv.h"
+#include "modules/ios/msg_links.h"
+#include "modules/ios/pyfmt.h"
 #include "modules/ios/whatsapp_contacts_map.h"
 #include "modules/module_kit.h"
 
@@ -114,20 +116,20 @@ static json_t *utf8_replace(const char *s, size_t n)
 static bool wac_prepare_query(sqlite3 *db, wac_query *q)
 {
     spy_buf sql = {0};
-    msg_puts(&sql, "SELECT Z_PK AS row_pk");
+    spy_py_puts(&sql, "SELECT Z_PK AS row_pk");
     int next = 1;
     for (size_t i = 0; i < N_FIELDS; i++) {
         q->col[i] = -1;
         for (size_t c = 0; c < 2 && FIELDS[i].cols[c]; c++) {
             if (spy_kit_has_column(db, WAC_TABLE, FIELDS[i].cols[c])) {
-                msg_puts(&sql, ", ");
-                msg_puts(&sql, FIELDS[i].cols[c]);
+                spy_py_puts(&sql, ", ");
+                spy_py_puts(&sql, FIELDS[i].cols[c]);
                 q->col[i] = next++;
                 break;
             }
         }
     }
-    msg_puts(&sql, " FROM " WAC_TABLE);
+    spy_py_puts(&sql, " FROM " WAC_TABLE);
     q->sql = sql.p;
     q->has_duration = q->col[12] >= 0;
     return true;
@@ -179,7 +181,7 @@ static json_t *wac_record(sqlite3_stmt *st, const wac_query *q)
                 v = utf8_replace(sqlite3_column_blob(st, c), (size_t)sqlite3_column_bytes(st, c));
             else if (FIELDS[i].kind == F_DATE) {
                 json_t *raw = spy_kit_col(st, c);
-                v = msg_mac_iso_json(raw, true);
+                v = spy_iso_json_or_null(raw, SPY_EPOCH_MAC_NS18);
                 json_decref(raw);
             } else
                 v = spy_kit_col(st, c);
@@ -246,12 +248,12 @@ static void contact_label(spy_buf *b, const json_t *rec)
     const char *id = NULL;
     for (size_t i = 0; ids[i] && !(id && *id); i++)
         id = spy_kit_str(rec, ids[i]);
-    msg_puts(b, id && *id ? id : "unknown");
+    spy_py_puts(b, id && *id ? id : "unknown");
     const char *full = spy_kit_str(rec, "full_name");
     if (full && *full) {
-        msg_puts(b, " (");
-        msg_puts(b, full);
-        msg_puts(b, ")");
+        spy_py_puts(b, " (");
+        spy_py_puts(b, full);
+        spy_py_puts(b, ")");
     }
 }
 
@@ -262,9 +264,9 @@ static void row(spy_mod_ctx *ctx, const json_t *rec, const char *ts_key, const c
     if (!ts || !*ts)
         return;
     spy_buf b = {0};
-    msg_puts(&b, before);
+    spy_py_puts(&b, before);
     contact_label(&b, rec);
-    msg_puts(&b, after);
+    spy_py_puts(&b, after);
     spy_timeline_event(ctx, ts, event, b.p);
     spy_buf_free(&b);
 }
@@ -272,19 +274,19 @@ static void row(spy_mod_ctx *ctx, const json_t *rec, const char *ts_key, const c
 static void wac_timeline(spy_mod_ctx *ctx, const json_t *rec)
 {
     spy_buf pre = {0};
-    msg_puts(&pre, "WhatsApp disappearing messages timer set to '");
-    msg_pystr(&pre, json_object_get(rec, "disappearing_mode_label"));
-    msg_puts(&pre, "' for ");
+    spy_py_puts(&pre, "WhatsApp disappearing messages timer set to '");
+    spy_py_put(&pre, json_object_get(rec, "disappearing_mode_label"));
+    spy_py_puts(&pre, "' for ");
     row(ctx, rec, "disappearing_mode_timestamp", "disappearing_mode_set", pre.p, "");
     spy_buf_free(&pre);
 
     spy_buf post = {0};
-    msg_puts(&post, " changed");
+    spy_py_puts(&post, " changed");
     const char *about = spy_kit_str(rec, "about_text");
     if (about && *about) {
-        msg_puts(&post, " to \"");
-        msg_puts(&post, about);
-        msg_puts(&post, "\"");
+        spy_py_puts(&post, " to \"");
+        spy_py_puts(&post, about);
+        spy_py_puts(&post, "\"");
     }
     row(ctx, rec, "about_timestamp", "about_changed", "WhatsApp about text of ", post.p);
     spy_buf_free(&post);

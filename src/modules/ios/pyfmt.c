@@ -1,54 +1,20 @@
-#include "modules/ios/sys_pyfmt.h"
+#include "modules/ios/pyfmt.h"
 
 #include "core/mem.h"
 #include "core/timeconv.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void spy_pybuf_init(spy_pybuf *b, size_t max)
-{
-    b->cap = 128;
-    b->s = spy_xmalloc(b->cap);
-    b->s[0] = '\0';
-    b->n = 0;
-    b->max = max;
-    b->full = 0;
-}
-
-void spy_pybuf_free(spy_pybuf *b)
-{
-    free(b->s);
-    b->s = NULL;
-    b->n = b->cap = 0;
-}
-
-void spy_pybuf_add(spy_pybuf *b, const char *s, size_t n)
-{
-    if (b->full || n > b->max - b->n) {
-        b->full = 1;
-        return;
-    }
-    if (b->n + n + 1 > b->cap) {
-        while (b->n + n + 1 > b->cap)
-            b->cap *= 2;
-        b->s = spy_xrealloc(b->s, b->cap);
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-void spy_pybuf_adds(spy_pybuf *b, const char *s)
-{
-    spy_pybuf_add(b, s, strlen(s));
-}
+/* Ceiling of one rendered non-string value (a plist dict printed as repr);
+ * strings are copied as they are, their size is the input's. */
+#define PY_MAX_RENDER (1u << 20)
 
 /* Python's repr(float): the shortest text that reads back to the same
- * double, with ".0" when it looks like an integer. */
+ * double, positional for decimal exponents -4..15 and exponent form
+ * outside, with ".0" when the positional text looks like an integer. */
 static void py_float(spy_pybuf *b, double d)
 {
     char t[40];
@@ -60,21 +26,16 @@ static void py_float(spy_pybuf *b, double d)
         spy_pybuf_adds(b, d < 0 ? "-inf" : "inf");
         return;
     }
-    int prec_used = 1;
-    for (; prec_used <= 17; prec_used++) {
-        snprintf(t, sizeof t, "%.*g", prec_used, d);
+    int prec = 1;
+    for (; prec <= 17; prec++) {
+        snprintf(t, sizeof t, "%.*e", prec - 1, d);
         if (strtod(t, NULL) == d)
             break;
     }
-    /* Python writes positionally for exponents -4..15; %g only up to the
-     * precision. */
-    char *e = strchr(t, 'e');
-    if (e) {
-        long ex = strtol(e + 1, NULL, 10);
-        if (ex >= -4 && ex < 16) {
-            int frac = prec_used - 1 - (int)ex;
-            snprintf(t, sizeof t, "%.*f", frac > 0 ? frac : 0, d);
-        }
+    long ex = strtol(strchr(t, 'e') + 1, NULL, 10);
+    if (ex >= -4 && ex < 16) {
+        int frac = prec - 1 - (int)ex;
+        snprintf(t, sizeof t, "%.*f", frac > 0 ? frac : 0, d);
     }
     spy_pybuf_adds(b, t);
     if (!strpbrk(t, ".e"))
@@ -84,6 +45,10 @@ static void py_float(spy_pybuf *b, double d)
 void spy_py_str(spy_pybuf *b, const json_t *v)
 {
     char t[32];
+    if (!v) {
+        spy_pybuf_adds(b, "None"); /* a key missing from a saved record */
+        return;
+    }
     switch (json_typeof(v)) {
     case JSON_STRING: spy_pybuf_add(b, json_string_value(v), json_string_length(v)); break;
     case JSON_INTEGER:
@@ -96,17 +61,6 @@ void spy_py_str(spy_pybuf *b, const json_t *v)
     case JSON_NULL: spy_pybuf_adds(b, "None"); break;
     default: spy_py_repr(b, v, 0);
     }
-}
-
-char *spy_py_strdup(const json_t *v)
-{
-    spy_pybuf b;
-    spy_pybuf_init(&b, 1u << 20);
-    if (v)
-        spy_py_str(&b, v);
-    else
-        spy_pybuf_adds(&b, "None");
-    return b.s;
 }
 
 /* Python's repr(str): single quotes unless the text holds ' and no ". */
@@ -200,13 +154,42 @@ void spy_py_repr(spy_pybuf *b, const json_t *v, unsigned depth)
     }
 }
 
-json_t *spy_mac_iso_col(sqlite3_stmt *st, int col)
+char *spy_py_strdup(const json_t *v)
 {
-    char iso[SPY_ISO_LEN] = "";
-    switch (sqlite3_column_type(st, col)) {
-    case SQLITE_INTEGER: spy_iso_from_mac_int(sqlite3_column_int64(st, col), iso); break;
-    case SQLITE_FLOAT: spy_iso_from_mac(sqlite3_column_double(st, col), iso); break;
-    default: break;
+    if (json_is_string(v))
+        return spy_xstrndup(json_string_value(v), json_string_length(v));
+    spy_pybuf b;
+    spy_pybuf_init(&b, PY_MAX_RENDER);
+    spy_py_str(&b, v);
+    return b.s;
+}
+
+void spy_py_put(spy_buf *b, const json_t *v)
+{
+    if (json_is_string(v)) {
+        spy_buf_put(b, json_string_value(v), json_string_length(v));
+        return;
     }
-    return json_string(iso);
+    spy_pybuf t;
+    spy_pybuf_init(&t, PY_MAX_RENDER);
+    spy_py_str(&t, v);
+    spy_buf_put(b, t.s, t.n);
+    spy_pybuf_free(&t);
+}
+
+void spy_py_puts(spy_buf *b, const char *s)
+{
+    if (s)
+        spy_buf_put(b, s, strlen(s));
+}
+
+void spy_py_put_nl_escaped(spy_buf *b, const char *s)
+{
+    if (!s)
+        return;
+    for (const char *nl; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+        spy_buf_put(b, s, (size_t)(nl - s));
+        spy_py_puts(b, "\\n");
+    }
+    spy_py_puts(b, s);
 }
