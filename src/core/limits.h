@@ -26,7 +26,7 @@
 #define SPY_MAX_MODULES 256u
 
 /* Timeline rows kept in memory before a sorted run is spilled to the output folder. */
-#define SPY_TIMELINE_RUN_BYTES (16u * 1024u * 1024u)
+#define SPY_TIMELINE_RUN_BYTES (8u * 1024u * 1024u)
 
 /* ---- Evidence SQLite VFS and binary plists (evfs.c, bplist.c, nska.c) ---- */
 /* Largest in-memory file the evidence VFS keeps for SQLite's own writes

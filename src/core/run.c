@@ -21,7 +21,8 @@ struct spy_mod_ctx {
     const spy_iocs *iocs;      /* NULL when none loaded */
     spy_results_file *results; /* NULL when not writing */
     spy_ioc_scratch *scratch;
-    const json_t *record; /* the record being checked */
+    spy_timeline_batch *tl; /* this module\'s timeline rows, batched */
+    const json_t *record;   /* the record being checked */
     spy_alert_list alerts;
     spy_mod_stats *stats;
     char *logger;
@@ -138,8 +139,11 @@ void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time, 
 void spy_timeline_event(spy_mod_ctx *ctx, const char *timestamp, const char *event,
                         const char *description)
 {
-    if (ctx->run->timeline && spy_timeline_add(ctx->run->timeline, timestamp, ctx->mod->name, event,
-                                               description) != SPY_OK)
+    if (!ctx->run->timeline)
+        return;
+    if (!ctx->tl)
+        ctx->tl = spy_timeline_batch_new(ctx->run->timeline);
+    if (spy_timeline_batch_add(ctx->tl, timestamp, ctx->mod->name, event, description) != SPY_OK)
         ctx->write_err = SPY_EIO;
 }
 
@@ -207,6 +211,9 @@ static void run_job(pool *p, size_t i)
         ctx->results =
             spy_results_file_new(r->out, job->module->slug, job->module->flags & SPY_MOD_MAPPING);
     int err = job->feed ? job->feed(ctx, job->feed_ud) : job->module->run(ctx);
+    if (spy_timeline_batch_free(ctx->tl) != SPY_OK)
+        ctx->write_err = SPY_EIO;
+    ctx->tl = NULL;
     if (err == SPY_OK && ctx->write_err)
         err = ctx->write_err;
     if (err == SPY_ENOTFOUND && ctx->stats->records == 0) {

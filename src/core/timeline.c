@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #define LOGGER    "spyscan.output"
-#define TL_FANIN  16u           /* runs merged at once */
+#define TL_FANIN  64u           /* runs merged at once; 64 open run files at most */
 #define TL_IO_BUF (64u * 1024u) /* run reader buffer and CSV flush size */
 
 /* One row: four NUL-terminated fields packed after the header. NULL is
@@ -479,40 +479,97 @@ static tl_row *row_new(const char *const f[4])
     return r;
 }
 
+/* Moves rows into the shared buffer under one lock; spills (unlocked) when
+ * the buffer is full. Takes ownership of the rows (freed on error). */
+static int add_rows(spy_timeline *t, tl_row **rows, size_t n)
+{
+    tl_row **full = NULL;
+    size_t nfull = 0, i = 0;
+    pthread_mutex_lock(&t->lock);
+    int rc = tl_err(t);
+    for (; rc == SPY_OK && i < n; i++) {
+        if (t->n == t->cap) {
+            t->cap = t->cap ? t->cap * 2 : 1024;
+            t->rows = spy_xreallocarray(t->rows, t->cap, sizeof *t->rows);
+        }
+        t->rows[t->n++] = rows[i];
+        t->bytes += row_bytes(rows[i]) + sizeof(tl_row *);
+        __atomic_add_fetch(&t->total, 1, __ATOMIC_RELAXED);
+    }
+    if (rc == SPY_OK && t->bytes >= t->run_bytes) { /* take the full buffer; spill it unlocked */
+        full = t->rows;
+        nfull = t->n;
+        t->rows = NULL;
+        t->n = t->cap = 0;
+        t->bytes = 0;
+    }
+    pthread_mutex_unlock(&t->lock);
+    for (; i < n; i++)
+        free(rows[i]);
+    if (full) {
+        rc = spill_detached(t, full, nfull);
+        free(full);
+    }
+    return rc;
+}
+
 int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin, const char *event,
                      const char *description)
 {
     const char *f[4] = {timestamp, plugin, event, description};
     tl_row *r = row_new(f);
-    tl_row **full = NULL;
-    size_t nfull = 0;
-    pthread_mutex_lock(&t->lock);
-    int rc = tl_err(t);
-    if (rc == SPY_OK && !r)
-        rc = tl_fail(t, SPY_ELIMIT, "add a row", 0);
-    if (rc == SPY_OK) {
-        if (t->n == t->cap) {
-            t->cap = t->cap ? t->cap * 2 : 1024;
-            t->rows = spy_xreallocarray(t->rows, t->cap, sizeof *t->rows);
-        }
-        t->rows[t->n++] = r;
-        r = NULL;
-        t->bytes += row_bytes(t->rows[t->n - 1]) + sizeof(tl_row *);
-        __atomic_add_fetch(&t->total, 1, __ATOMIC_RELAXED);
-        if (t->bytes >= t->run_bytes) { /* take the full buffer; spill it unlocked */
-            full = t->rows;
-            nfull = t->n;
-            t->rows = NULL;
-            t->n = t->cap = 0;
-            t->bytes = 0;
-        }
+    if (!r)
+        return tl_fail(t, SPY_ELIMIT, "add a row", 0);
+    return add_rows(t, &r, 1);
+}
+
+/* A module's rows are staged without the lock and handed over in batches:
+ * one lock per batch instead of one per row (Manifest alone adds 1.2M rows
+ * for 400k files). */
+#define TL_BATCH_ROWS 512u
+
+struct spy_timeline_batch {
+    spy_timeline *t;
+    tl_row *rows[TL_BATCH_ROWS];
+    size_t n;
+    int err;
+};
+
+spy_timeline_batch *spy_timeline_batch_new(spy_timeline *t)
+{
+    spy_timeline_batch *b = spy_xcalloc(1, sizeof *b);
+    b->t = t;
+    return b;
+}
+
+int spy_timeline_batch_add(spy_timeline_batch *b, const char *timestamp, const char *plugin,
+                           const char *event, const char *description)
+{
+    const char *f[4] = {timestamp, plugin, event, description};
+    tl_row *r = row_new(f);
+    if (!r)
+        return b->err = tl_fail(b->t, SPY_ELIMIT, "add a row", 0);
+    b->rows[b->n++] = r;
+    return b->n == TL_BATCH_ROWS ? spy_timeline_batch_flush(b) : b->err;
+}
+
+int spy_timeline_batch_flush(spy_timeline_batch *b)
+{
+    if (b->n) {
+        int rc = add_rows(b->t, b->rows, b->n);
+        b->n = 0;
+        if (rc != SPY_OK && b->err == SPY_OK)
+            b->err = rc;
     }
-    pthread_mutex_unlock(&t->lock);
-    free(r);
-    if (full) {
-        rc = spill_detached(t, full, nfull);
-        free(full);
-    }
+    return b->err;
+}
+
+int spy_timeline_batch_free(spy_timeline_batch *b)
+{
+    if (!b)
+        return SPY_OK;
+    int rc = spy_timeline_batch_flush(b);
+    free(b);
     return rc;
 }
 

@@ -30,6 +30,14 @@ int spy_timeline_new(spy_timeline **out, spy_outdir *d, bool android);
 int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin, const char *event,
                      const char *description);
 size_t spy_timeline_rows(const spy_timeline *t);
+/* A module's rows staged without the lock and handed to the timeline in
+ * batches (one thread per batch object). _free flushes what is left. */
+typedef struct spy_timeline_batch spy_timeline_batch;
+spy_timeline_batch *spy_timeline_batch_new(spy_timeline *t);
+int spy_timeline_batch_add(spy_timeline_batch *b, const char *timestamp, const char *plugin,
+                           const char *event, const char *description);
+int spy_timeline_batch_flush(spy_timeline_batch *b);
+int spy_timeline_batch_free(spy_timeline_batch *b);
 /* Writes timeline.csv when at least one row was added. */
 int spy_timeline_write(spy_timeline *t);
 void spy_timeline_free(spy_timeline *t);
