@@ -206,6 +206,11 @@ static void assert_manifest_alerts(const mh_result *r)
     for (size_t i = 0; i < 2; i++) {
         assert_string_equal(mh_alert_str(r, i, "level"), "HIGH");
         assert_string_equal(mh_alert_str(r, i, "event_time"), "");
+        /* the matched indicator is carried, as MVT's alerts do */
+        json_t *mi = json_object_get(json_array_get(r->alerts, i), "matched_indicator");
+        const char *want_value = mh_alert_str(r, i, "message") == dom_msg ? PEG_DOMAIN : PEG_FILE;
+        assert_string_equal(json_string_value(json_object_get(mi, "value")), want_value);
+        assert_string_equal(json_string_value(json_object_get(mi, "name")), "TestMalware");
     }
 }
 

@@ -224,9 +224,11 @@ static void check_pieces(spy_mod_ctx *ctx, const spy_iocs *iocs, char *lower)
         piece[n] = '\0';
         spy_ioc_match m = {0};
         if (piece_is_url(piece, n) && spy_iocs_check(iocs, NULL, SPY_CHECK_URL, piece, &m)) {
-            spy_alert_raise(ctx, SPY_LEVEL_HIGH, "", NULL,
-                            "Found mention of domain \"%s\" in a backup file with path: %s",
-                            m.value, lower);
+            /* MVT's own message for this check, with the matched indicator */
+            free(m.message);
+            m.message = spy_xasprintf("Found mention of domain \"%s\" in a backup file with path: %s",
+                                      m.value, lower);
+            spy_alert_match(ctx, SPY_LEVEL_HIGH, "", NULL, &m);
             spy_ioc_match_clear(&m);
         }
         if (!end)
@@ -254,7 +256,7 @@ static void manifest_check(spy_mod_ctx *ctx, const json_t *r)
     if (path != stackbuf)
         free(path);
     if (hit) {
-        spy_alert_raise(ctx, SPY_LEVEL_HIGH, "", NULL, "%s", m.message);
+        spy_alert_match(ctx, SPY_LEVEL_HIGH, "", NULL, &m);
         spy_ioc_match_clear(&m);
         return;
     }
