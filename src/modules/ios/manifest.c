@@ -226,8 +226,8 @@ static void check_pieces(spy_mod_ctx *ctx, const spy_iocs *iocs, char *lower)
         if (piece_is_url(piece, n) && spy_iocs_check(iocs, NULL, SPY_CHECK_URL, piece, &m)) {
             /* MVT's own message for this check, with the matched indicator */
             free(m.message);
-            m.message = spy_xasprintf("Found mention of domain \"%s\" in a backup file with path: %s",
-                                      m.value, lower);
+            m.message = spy_xasprintf(
+                "Found mention of domain \"%s\" in a backup file with path: %s", m.value, lower);
             spy_alert_match(ctx, SPY_LEVEL_HIGH, "", NULL, &m);
             spy_ioc_match_clear(&m);
         }
