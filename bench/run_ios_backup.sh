@@ -22,12 +22,13 @@ cmake --build "$build" -j"$(nproc)" --target spyscan gen_ios_backup >/dev/null
 work=$(mktemp -d /tmp/spyscan-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-echo "modules: $("$build/spyscan" ios check-backup -l 2>/dev/null | tail -n +3 | tr -s " \n" " ")"
+echo "modules: $("$build/spyscan" ios check-backup -l 2>/dev/null | sed -n 's/^ - Modules from [^:]*: //p')"
 for scale in 1 0.5; do
   backup="$work/backup-$scale"
   "$build/bench/gen_ios_backup" --scale "$scale" "$backup"
   for run in 1 2; do # the first run also warms the page cache
     out="$work/out-$scale-$run"
+    sync # the generator's (or the last run's) dirty pages are not the check's cost
     set +e
     /usr/bin/time -v -o "$work/time.txt" "$build/spyscan" ios check-backup --no-default-iocs \
       -i "$iocs" -o "$out" "$backup" >"$work/stdout.txt" 2>"$work/stderr.txt"
