@@ -49,6 +49,11 @@ bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value, con
 /* The same at another level (a few MVT checks report matches as HIGH). */
 bool spy_check_ioc_level(spy_mod_ctx *ctx, spy_level level, spy_check_kind kind, const char *value,
                          const char *event_time, const json_t *event);
+/* As spy_check_ioc, and on a match also writes the indicator into the
+ * record as "matched_indicator" (MVT does this for some modules, e.g.
+ * Datausage, so the key appears in <slug>.json). Only from check(). */
+bool spy_check_ioc_mark(spy_mod_ctx *ctx, spy_check_kind kind, const char *value,
+                        const char *event_time);
 /* A match the module found itself (e.g. on one piece of a value it split),
  * raised with the match's message and matched_indicator. */
 void spy_alert_match(spy_mod_ctx *ctx, spy_level level, const char *event_time, const json_t *event,

@@ -113,6 +113,32 @@ bool spy_check_ioc(spy_mod_ctx *ctx, spy_check_kind kind, const char *value, con
     return spy_check_ioc_level(ctx, SPY_LEVEL_CRITICAL, kind, value, event_time, event);
 }
 
+static json_t *indicator_json(const spy_ioc_match *m)
+{
+    json_t *o = json_object();
+    const char *k[4] = {"value", "type", "name", "stix2_file_name"};
+    const char *v[4] = {m->value, m->type, m->name, m->stix2_file_name};
+    for (int i = 0; i < 4; i++)
+        json_object_set_new_nocheck(o, k[i],
+                                    v[i] ? json_stringn_nocheck(v[i], strlen(v[i])) : json_null());
+    return o;
+}
+
+bool spy_check_ioc_mark(spy_mod_ctx *ctx, spy_check_kind kind, const char *value,
+                        const char *event_time)
+{
+    if (!ctx->iocs || !ctx->record || !value || !*value)
+        return false;
+    spy_ioc_match m = {0};
+    if (!spy_iocs_check(ctx->iocs, ctx->scratch, kind, value, &m))
+        return false;
+    /* The run loop owns the record until it is written, after check(). */
+    json_object_set_new_nocheck((json_t *)ctx->record, "matched_indicator", indicator_json(&m));
+    raise_alert(ctx, SPY_LEVEL_CRITICAL, event_time, NULL, m.message, &m);
+    spy_ioc_match_clear(&m);
+    return true;
+}
+
 void spy_alert_match(spy_mod_ctx *ctx, spy_level level, const char *event_time, const json_t *event,
                      const spy_ioc_match *m)
 {

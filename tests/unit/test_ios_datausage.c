@@ -54,12 +54,15 @@ static void run_variant(const char *variant, bool wifi, bool split_wal)
 
     char *got =
         json_dumps(mt_find_str(r.records, "proc_name", "bh"), JSON_PRESERVE_ORDER | JSON_COMPACT);
+    /* MVT writes the match into the record: "matched_indicator" comes last. */
     json_t *expect = json_pack(
-        "{s:s, s:s, s:s, s:n, s:i, s:o, s:o, s:f, s:f, s:i, s:i, s:s}", "first_isodate",
-        "2020-12-18 17:00:00.000000", "isodate", "2021-08-07 03:35:00.000000", "proc_name", "bh",
-        "bundle_id", "proc_id", 2, "wifi_in", wifi ? json_real(0) : json_null(), "wifi_out",
-        wifi ? json_real(0) : json_null(), "wwan_in", 10.0, "wwan_out", 20.0, "live_id", 2,
-        "live_proc_id", 2, "live_isodate", "2021-11-30 21:20:00.000000");
+        "{s:s, s:s, s:s, s:n, s:i, s:o, s:o, s:f, s:f, s:i, s:i, s:s, s:{s:s, s:s, s:s, s:s}}",
+        "first_isodate", "2020-12-18 17:00:00.000000", "isodate", "2021-08-07 03:35:00.000000",
+        "proc_name", "bh", "bundle_id", "proc_id", 2, "wifi_in", wifi ? json_real(0) : json_null(),
+        "wifi_out", wifi ? json_real(0) : json_null(), "wwan_in", 10.0, "wwan_out", 20.0, "live_id",
+        2, "live_proc_id", 2, "live_isodate", "2021-11-30 21:20:00.000000", "matched_indicator",
+        "value", "bh", "type", "processes", "name", "TestMalware", "stix2_file_name",
+        "indicators.stix2");
     char *want = json_dumps(expect, JSON_PRESERVE_ORDER | JSON_COMPACT);
     json_decref(expect);
     assert_string_equal(got, want);

@@ -306,8 +306,9 @@ static void datausage_check(spy_mod_ctx *ctx, const json_t *r)
     /* Rows whose process record was deleted have no proc_id: skipped. */
     if (!truthy(json_object_get(r, "proc_id")))
         return;
-    spy_check_ioc(ctx, SPY_CHECK_PROCESS, spy_kit_str(r, "proc_name"), time_of(r, "first_isodate"),
-                  NULL);
+    /* MVT also writes the match into the record (datausage.json). */
+    spy_check_ioc_mark(ctx, SPY_CHECK_PROCESS, spy_kit_str(r, "proc_name"),
+                       time_of(r, "first_isodate"));
 }
 
 static void datausage_timeline(spy_mod_ctx *ctx, const json_t *r)
