@@ -139,7 +139,7 @@ static int handle_option(int opt, const char *group, const spy_cli_cmd *c, spy_c
 int spy_cli_check_main(int argc, char **argv, const spy_cli_cmd *self)
 {
     const spy_check_cmd *cmd = self->data;
-    spy_check_opts o = {0};
+    spy_check_opts o = {.progress = true};
     int code = -1, opt;
     optind = 1;
     while (code < 0 &&

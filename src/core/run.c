@@ -357,6 +357,8 @@ int spy_run_jobs(spy_run *r, const spy_job *jobs, size_t n_jobs)
             pthread_cond_wait(&p.done_cv, &p.lock);
         pthread_mutex_unlock(&p.lock);
         int e = finish_job(&p, i);
+        if (r->progress)
+            r->progress(&r->stats[i], i, n_jobs);
         if (e != SPY_OK && err == SPY_OK)
             err = e;
     }

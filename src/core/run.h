@@ -45,6 +45,9 @@ typedef struct spy_run {
     bool write_results;     /* <slug>.json files (off for check-iocs) */
     bool fast;
     unsigned threads; /* 0: a default from the machine */
+    /* Called on the calling thread as each module completes, in module
+     * order (progress lines); may be NULL. */
+    void (*progress)(const spy_mod_stats *s, size_t index, size_t n_jobs);
     /* outputs */
     spy_mod_stats *stats;  /* one per job */
     spy_alert_list alerts; /* every alert, in module order */

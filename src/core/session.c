@@ -197,6 +197,7 @@ static int run_checks(session *s, const spy_check_cmd *cmd, const spy_check_opts
     r->write_results = true;
     r->fast = o->fast;
     r->threads = o->threads;
+    r->progress = o->progress ? spy_summary_progress : NULL;
     if (s->out) {
         if (spy_timeline_new(&r->timeline, s->out, cmd->android_timeline) != SPY_OK ||
             spy_urls_new(&r->urls, s->out, n) != SPY_OK)
@@ -249,6 +250,8 @@ int spy_session_check(const spy_check_cmd *cmd, const spy_check_opts *o)
         spy_info(LOGGER, "Checking %s at path: %s", cmd->what, o->input);
         code = cmd->open_acq(o->input, &s.acq);
         s.acq_open = code == SPY_EXIT_CLEAN;
+        if (s.acq_open && cmd->describe)
+            cmd->describe(&s.acq);
     }
     if (code == SPY_EXIT_CLEAN)
         code = run_checks(&s, cmd, o, sel, n);

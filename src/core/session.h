@@ -43,6 +43,8 @@ typedef struct spy_check_cmd {
      * logging one line naming the file and the problem. */
     int (*open_acq)(const char *path, spy_acq *out);
     void (*close_acq)(spy_acq *acq);
+    /* Logs what the acquisition is of (device, OS version, date); may be NULL. */
+    void (*describe)(const spy_acq *acq);
 } spy_check_cmd;
 
 typedef struct spy_check_opts {
@@ -55,6 +57,7 @@ typedef struct spy_check_opts {
     bool fast;
     bool hashes;
     unsigned threads;
+    bool progress;                    /* a line per completed module (the CLI) */
     const spy_module *const *modules; /* NULL: the built-in table */
 } spy_check_opts;
 

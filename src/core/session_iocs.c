@@ -97,7 +97,11 @@ static int run_saved(const spy_check_cmd *cmd, const spy_check_opts *o, spy_iocs
     if (n == 0)
         spy_warn(LOGGER, "%s holds no results file of a %s module", o->input, cmd->platform);
     spy_acq acq = {.kind = 0, .path = o->input};
-    spy_run r = {.acq = &acq, .iocs = iocs, .out = out, .threads = o->threads};
+    spy_run r = {.acq = &acq,
+                 .iocs = iocs,
+                 .out = out,
+                 .threads = o->threads,
+                 .progress = o->progress ? spy_summary_progress : NULL};
     int err = spy_run_jobs(&r, jobs, n);
     if (err == SPY_OK && out)
         err = write_alerts(out, &r);

@@ -58,3 +58,17 @@ void spy_summary_print(FILE *f, const spy_run *r, size_t n, const char *output_p
         "If you suspect a spyware attack, seek help from a reputable expert, such as\n"
         "Amnesty International's Security Lab: https://securitylab.amnesty.org/get-help/?c=mvt\n");
 }
+
+void spy_summary_progress(const spy_mod_stats *s, size_t index, size_t n)
+{
+    size_t alerts = 0, severe = 0;
+    for (int l = 0; l < 5; l++)
+        alerts += s->alerts[l];
+    severe = s->alerts[3] + s->alerts[4];
+    char tail[96] = "";
+    if (alerts)
+        snprintf(tail, sizeof tail, ", %zu alert%s (%zu HIGH/CRITICAL)", alerts,
+                 alerts == 1 ? "" : "s", severe);
+    fprintf(stderr, "[%2zu/%zu] %-30s %-8s %9zu records%s, %.2f s\n", index + 1, n, s->module->name,
+            status_text(s), s->records, tail, s->seconds);
+}

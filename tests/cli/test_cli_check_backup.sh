@@ -10,6 +10,9 @@ sample="$SPYSCAN_SAMPLE_BACKUP"
 # ($tmp/out and $tmp/err hold the captured console: results go to $tmp/res)
 expect_exit 1 -- ios check-backup --no-default-iocs -i "$demo" -o "$tmp/res" "$sample"
 expect_in "CRITICAL ALERT" "$err" "alerts on the console"
+expect_in "Device: Sample iPhone (iPhone14,2), iOS 16.5 (20F66), backup of 2023-06-14" "$err" "device line"
+expect_in "SMS                            ok" "$err" "progress line per module"
+expect_in "spyscan produced 6 CRITICAL alerts." "$out" "final table"
 [ -s "$tmp/res/alerts.json" ] || { echo "FAIL: no alerts.json"; failures=$((failures+1)); }
 [ -s "$tmp/res/sms.json" ] || { echo "FAIL: no sms.json"; failures=$((failures+1)); }
 
