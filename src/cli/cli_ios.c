@@ -4,8 +4,8 @@
 #include "acquire/commands.h"
 
 static const spy_cli_cmd ios_cmds[] = {
-    {"check-backup", "Check an iTunes/Finder backup (plain or encrypted)", spy_cli_check_main,
-     &spy_cmd_ios_check_backup,
+    {"check-backup", "Check an iTunes/Finder backup (encrypted ones: not yet supported)",
+     spy_cli_check_main, &spy_cmd_ios_check_backup,
      SPY_OPT_OUTPUT | SPY_OPT_MODULE | SPY_OPT_FAST | SPY_OPT_HASHES | SPY_OPT_PASSWORD |
          SPY_OPT_KEYFILE,
      "BACKUP_PATH"},
