@@ -4,19 +4,19 @@
  * comments are modules not written yet. */
 
 /* iOS backup-only, then mixed (check-backup order) */
-/* SPY_MODULE(spy_mod_backup_info) */
-/* SPY_MODULE(spy_mod_configuration_profiles) */
+SPY_MODULE(spy_mod_backup_info)
+SPY_MODULE(spy_mod_configuration_profiles)
 SPY_MODULE(spy_mod_manifest)
-/* SPY_MODULE(spy_mod_profile_events) */
+SPY_MODULE(spy_mod_profile_events)
 SPY_MODULE(spy_mod_calls)
 SPY_MODULE(spy_mod_chrome_favicon)
 SPY_MODULE(spy_mod_chrome_history)
 SPY_MODULE(spy_mod_contacts)
 SPY_MODULE(spy_mod_firefox_favicon)
 SPY_MODULE(spy_mod_firefox_history)
-/* SPY_MODULE(spy_mod_id_status_cache) */
-/* SPY_MODULE(spy_mod_locationd_clients) */
-/* SPY_MODULE(spy_mod_os_analytics_ad_daily) */
+SPY_MODULE(spy_mod_id_status_cache)
+SPY_MODULE(spy_mod_locationd_clients)
+SPY_MODULE(spy_mod_os_analytics_ad_daily)
 SPY_MODULE(spy_mod_datausage)
 SPY_MODULE(spy_mod_safari_browser_state)
 SPY_MODULE(spy_mod_safari_history)
@@ -24,11 +24,11 @@ SPY_MODULE(spy_mod_tcc)
 SPY_MODULE(spy_mod_sms)
 SPY_MODULE(spy_mod_sms_attachments)
 SPY_MODULE(spy_mod_webkit_resource_load_statistics)
-/* SPY_MODULE(spy_mod_webkit_session_resource_log) */
+SPY_MODULE(spy_mod_webkit_session_resource_log)
 SPY_MODULE(spy_mod_whatsapp)
 SPY_MODULE(spy_mod_whatsapp_contacts)
 SPY_MODULE(spy_mod_interaction_c)
 SPY_MODULE(spy_mod_shortcuts)
-/* SPY_MODULE(spy_mod_applications) */
+SPY_MODULE(spy_mod_applications)
 SPY_MODULE(spy_mod_calendar)
-/* SPY_MODULE(spy_mod_global_preferences) */
+SPY_MODULE(spy_mod_global_preferences)
