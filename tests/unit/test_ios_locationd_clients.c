@@ -60,23 +60,17 @@ static void assert_alerts(const mh_result *r)
 {
     assert_int_equal(json_array_size(r->alerts), 4);
     /* the package's process match skips the client's path checks */
-    assert_alert(r, 0,
-                 "Found a known suspicious process name \"roleaccountd\" matching indicators "
-                 "from \"TestMalware\"",
+    assert_alert(r, 0, "Found a suspicious process name in LocationD entry " ROLE_PKG,
                  "roleaccountd", "processes", ROLE_PKG);
     /* a BundleId match does not skip the BundlePath check */
-    assert_alert(r, 1,
-                 "Found a known suspicious process name \"bh\" matching indicators from "
-                 "\"TestMalware\"",
+    assert_alert(r, 1, "Found a suspicious process name in LocationD entry com.example.tracker",
                  "bh", "processes", "com.example.tracker");
-    assert_alert(r, 2,
-                 "Found a known suspicious file path \"/private/var/tmp/hooker/Tracker.app\" "
-                 "matching indicators form \"TestMalware\"",
-                 "/private/var/tmp/hooker", "file_paths", "com.example.tracker");
+    assert_alert(
+        r, 2, "Found a suspicious file path in LocationD entry /private/var/tmp/hooker/Tracker.app",
+        "/private/var/tmp/hooker", "file_paths", "com.example.tracker");
     /* com.example.notes: mybh, hooker.app, tmp2, /var/tmp are decoys */
     assert_alert(r, 3,
-                 "Found a known suspicious file path \"/private/var/tmp/UserEventAgent\" "
-                 "matching indicators form \"TestMalware\"",
+                 "Found a suspicious file path in LocationD entry /private/var/tmp/UserEventAgent",
                  "/private/var/tmp/UserEventAgent", "file_paths", "com.example.reg");
 }
 

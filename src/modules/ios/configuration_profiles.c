@@ -144,7 +144,7 @@ static bool check_profile(spy_mod_ctx *ctx, const json_t *pl, const char *uuid)
     char *name = spy_py_strdup(json_object_get(pl, "PayloadDisplayName"));
     free(m.message);
     m.message = spy_xasprintf(
-        "Found a known malicious configuration profile \"%s\" with UUID '%s'.", name, uuid);
+        "Found a known malicious configuration profile \"%s\" with UUID \"%s\"", name, uuid);
     spy_alert_match(ctx, SPY_LEVEL_CRITICAL, "", NULL, &m);
     spy_ioc_match_clear(&m);
     free(name);
@@ -170,7 +170,7 @@ static void cp_check(spy_mod_ctx *ctx, const json_t *r)
     char *name = spy_py_strdup(json_object_get(pl, "PayloadDisplayName"));
     spy_alert_raise(ctx, SPY_LEVEL_MEDIUM, "", NULL,
                     "Found a potentially suspicious configuration profile \"%s\" with payload "
-                    "type '%s'.",
+                    "type %s",
                     name, type);
     free(name);
 }

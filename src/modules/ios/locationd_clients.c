@@ -89,22 +89,37 @@ static int lc_run(spy_mod_ctx *ctx)
     return spy_plart_foreach(ctx, &q, emit_clients, NULL);
 }
 
+/* A match raised HIGH with the module's own message (spec §5.9): the
+ * entry's package for process matches, the checked path for path ones. */
+static bool check_high(spy_mod_ctx *ctx, spy_check_kind kind, const char *value, const char *what,
+                       const char *subject)
+{
+    spy_ioc_match m = {0};
+    if (!spy_iocs_check(spy_ctx_iocs(ctx), NULL, kind, value, &m))
+        return false;
+    free(m.message);
+    m.message = spy_xasprintf("Found a suspicious %s in LocationD entry %s", what, subject);
+    spy_alert_match(ctx, SPY_LEVEL_HIGH, "", NULL, &m);
+    spy_ioc_match_clear(&m);
+    return true;
+}
+
 static bool check_path(spy_mod_ctx *ctx, const json_t *r, const char *key)
 {
-    return spy_check_ioc_level(ctx, SPY_LEVEL_HIGH, SPY_CHECK_FILE_PATH, spy_kit_str(r, key), "",
-                               NULL);
+    const char *path = spy_kit_str(r, key);
+    return check_high(ctx, SPY_CHECK_FILE_PATH, path, "file path", path);
 }
 
 static void lc_check(spy_mod_ctx *ctx, const json_t *r)
 {
     const char *package = spy_kit_str(r, "package");
-    const char *slash = package ? strrchr(package, '/') : NULL;
-    const char *proc = slash ? slash + 1 : package;
-    if (spy_check_ioc_level(ctx, SPY_LEVEL_HIGH, SPY_CHECK_PROCESS, proc, "", NULL))
+    if (!package)
+        return;
+    const char *slash = strrchr(package, '/');
+    if (check_high(ctx, SPY_CHECK_PROCESS, slash ? slash + 1 : package, "process name", package))
         return;
     /* MVT goes on after a BundleId match (spec §5.9). */
-    spy_check_ioc_level(ctx, SPY_LEVEL_HIGH, SPY_CHECK_PROCESS, spy_kit_str(r, "BundleId"), "",
-                        NULL);
+    check_high(ctx, SPY_CHECK_PROCESS, spy_kit_str(r, "BundleId"), "process name", package);
     if (check_path(ctx, r, "BundlePath") || check_path(ctx, r, "Executable"))
         return;
     /* Registered is sometimes a boolean: only paths are checked. */

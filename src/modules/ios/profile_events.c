@@ -25,15 +25,16 @@ static char *lower_key(const char *k)
     return s;
 }
 
-/* One event: the record's four keys first (spec §4.4), then every other
- * inner key lower-cased; `timestamp` is the plist date as ISO or "". */
+/* One event: the record's four keys first, each "" until the event sets
+ * it (spec §4.4), then every other inner key lower-cased; `timestamp` is
+ * the plist date as ISO or "". */
 static json_t *make_record(const char *profile_id, const json_t *data)
 {
     json_t *rec = json_object();
     json_object_set_new_nocheck(rec, "profile_id", json_string(profile_id));
     json_object_set_new_nocheck(rec, "timestamp", json_string(""));
-    json_object_set_new_nocheck(rec, "operation", json_null());
-    json_object_set_new_nocheck(rec, "process", json_null());
+    json_object_set_new_nocheck(rec, "operation", json_string(""));
+    json_object_set_new_nocheck(rec, "process", json_string(""));
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)data, k, v)
@@ -59,7 +60,7 @@ static int emit_events(spy_mod_ctx *ctx, const json_t *pl, const spy_artifact *a
     (void)ud;
     const json_t *events = json_object_get(pl, "ProfileEvents");
     if (!json_is_array(events)) {
-        spy_error(spy_ctx_logger(ctx), "%s: no ProfileEvents array", art->label);
+        spy_warn(spy_ctx_logger(ctx), "%s: no ProfileEvents array", art->label);
         spy_skipped(ctx, 1, "%s has no ProfileEvents array", art->label);
         return SPY_OK;
     }
@@ -68,21 +69,15 @@ static int emit_events(spy_mod_ctx *ctx, const json_t *pl, const spy_artifact *a
     int err = SPY_OK;
     json_array_foreach(events, i, ev)
     {
-        const char *id;
-        json_t *data;
-        if (!json_is_object(ev)) {
+        /* Only an event's first key names the profile; MVT reads no other. */
+        void *it = json_is_object(ev) ? json_object_iter(ev) : NULL;
+        const json_t *data = it ? json_object_iter_value(it) : NULL;
+        if (!json_is_object(data)) {
             bad++;
             continue;
         }
-        json_object_foreach(ev, id, data)
-        {
-            if (!json_is_object(data)) {
-                bad++;
-                continue;
-            }
-            if (err == SPY_OK)
-                err = spy_emit(ctx, make_record(id, data));
-        }
+        if ((err = spy_emit(ctx, make_record(json_object_iter_key(it), data))) != SPY_OK)
+            break;
     }
     if (bad)
         spy_skipped(ctx, bad, "%s: %zu profile events are not dictionaries", art->label, bad);
@@ -106,8 +101,9 @@ static void pe_check(spy_mod_ctx *ctx, const json_t *r)
     spy_alert_raise(ctx, SPY_LEVEL_LOW, event_time ? event_time : "", NULL,
                     "On %s process \"%s\" started operation \"%s\" of profile \"%s\"", ts, process,
                     op, id);
-    if (!spy_check_ioc(ctx, SPY_CHECK_PROCESS, spy_kit_str(r, "process"), event_time, NULL))
-        spy_check_ioc(ctx, SPY_CHECK_PROFILE_ID, spy_kit_str(r, "profile_id"), event_time, NULL);
+    /* MVT raises the indicator matches with an empty event time. */
+    if (!spy_check_ioc(ctx, SPY_CHECK_PROCESS, spy_kit_str(r, "process"), "", NULL))
+        spy_check_ioc(ctx, SPY_CHECK_PROFILE_ID, spy_kit_str(r, "profile_id"), "", NULL);
     free(id);
     free(op);
     free(process);
