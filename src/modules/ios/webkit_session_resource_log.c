@@ -8,6 +8,7 @@
 #include "core/mem.h"
 #include "core/plist.h"
 #include "core/timeconv.h"
+#include "modules/ios/plist_art.h"
 #include "modules/ios/pyfmt.h"
 #include "modules/module_kit.h"
 
@@ -19,7 +20,6 @@
 
 /* The device writes one small plist per WebKit data store; 64 MiB is far
  * above any real one and keeps a hostile file from exhausting memory. */
-#define MAX_PLIST_BYTES (64u * 1024u * 1024u)
 
 static const char *const globs[] = {
     "private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/"
@@ -86,21 +86,10 @@ static char *result_key(const spy_acq *acq, const spy_artifact *art)
  * naming the file) when it is unreadable or not shaped as expected. */
 static int parse_log(spy_mod_ctx *ctx, const spy_artifact *art, json_t **items)
 {
-    void *buf = NULL;
-    size_t len = 0;
     json_t *root = NULL;
-    char *why = NULL;
-    int err = spy_acq_read(spy_ctx_acq(ctx), art, MAX_PLIST_BYTES, &buf, &len);
-    if (err != SPY_OK) {
-        spy_error(spy_ctx_logger(ctx), "%s: cannot read: %s", art->label, spy_err_str(err));
+    int err = spy_plart_load(ctx, art, &root);
+    if (err != SPY_OK)
         goto out;
-    }
-    err = spy_plist_parse(buf, len, &root, &why);
-    if (err != SPY_OK) {
-        spy_error(spy_ctx_logger(ctx), "%s: not a readable plist: %s", art->label,
-                  why ? why : spy_err_str(err));
-        goto out;
-    }
     const json_t *stats = json_object_get(root, "browsingStatistics");
     if (!json_is_object(root) || !json_is_array(stats)) {
         spy_error(spy_ctx_logger(ctx), "%s: no browsingStatistics array in the plist", art->label);
@@ -121,8 +110,6 @@ static int parse_log(spy_mod_ctx *ctx, const spy_artifact *art, json_t **items)
         spy_skipped(ctx, bad, "%s: browsingStatistics entries that are not dictionaries",
                     art->label);
 out:
-    free(why);
-    free(buf);
     json_decref(root);
     return err;
 }
