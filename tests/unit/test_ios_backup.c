@@ -168,6 +168,12 @@ static void test_lookups(void **state)
     assert_int_equal(l.n, 1);
     assert_string_equal(l.v[0].path, "Library/Safari_old/x.db");
     spy_artifacts_free(&l);
+    /* after the literal prefix too: '_' must not act as LIKE's one-character wildcard */
+    spy_query under2 = {.path = "Library/*_old/*.db"};
+    assert_int_equal(spy_acq_find(&a, &under2, &l), SPY_OK);
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.v[0].path, "Library/Safari_old/x.db");
+    spy_artifacts_free(&l);
     spy_query missing = {.path = "Library/Missing/content.db"};
     assert_int_equal(spy_acq_find(&a, &missing, &l), SPY_OK);
     assert_int_equal(l.n, 0);
