@@ -17,6 +17,7 @@ void spy_artifacts_add(spy_artifacts *l, const char *domain, const char *path, c
     a->path = spy_xstrdup(path ? path : "");
     a->file_id = file_id ? spy_xstrdup(file_id) : NULL;
     a->flags = flags;
+    a->mtime = NULL;
     a->label = domain ? spy_xasprintf("%s/%s", domain, a->path) : spy_xstrdup(a->path);
 }
 
@@ -27,6 +28,7 @@ void spy_artifacts_free(spy_artifacts *l)
         free(l->v[i].path);
         free(l->v[i].file_id);
         free(l->v[i].label);
+        free(l->v[i].mtime);
     }
     free(l->v);
     *l = (spy_artifacts){0};

@@ -30,6 +30,10 @@ typedef struct spy_artifact {
     char *file_id; /* backup fileID (40 lowercase hex); NULL elsewhere */
     int flags;     /* backup Files.flags (1 file, 2 folder, 4 link); 0 elsewhere */
     char *label;   /* how messages name it: "<domain>/<path>" or "<path>" */
+    /* Android members: modification time as a naive local ISO time (ZIP
+     * DOS time, or a folder file's mtime in the analyst's time zone,
+     * spec/android.md §1.1); NULL when unknown or not applicable. */
+    char *mtime;
 } spy_artifact;
 
 typedef struct spy_artifacts {

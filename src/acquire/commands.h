@@ -8,5 +8,8 @@
 extern const spy_check_cmd spy_cmd_ios_check_backup;
 extern const spy_check_cmd spy_cmd_ios_check_iocs;
 extern const spy_check_cmd spy_cmd_android_check_iocs;
+/* Defined with the Android readers (issue #6). */
+extern const spy_check_cmd spy_cmd_android_check_bugreport;
+extern const spy_check_cmd spy_cmd_android_check_androidqf;
 
 #endif
