@@ -66,13 +66,19 @@ static const char *const dangerous_permissions[] = {
 static const char *const third_party_stores[] = {"com.aurora.store", "org.fdroid.fdroid", NULL};
 static const char *const browser_installers[] = {"com.google.android.packageinstaller",
                                                  "com.android.packageinstaller", NULL};
-static const char *const security_packages[] = {
-    "com.policydm", "com.samsung.android.app.omcagent", "com.samsung.android.securitylogagent",
-    "com.sec.android.soagent", NULL};
-static const char *const update_packages[] = {
-    "com.android.updater", "com.google.android.gms", "com.huawei.android.hwouc",
-    "com.lge.lgdmsclient", "com.motorola.ccc.ota", "com.oneplus.opbackup",
-    "com.oppo.ota",        "com.transsion.systemupdate", "com.wssyncmldm", NULL};
+static const char *const security_packages[] = {"com.policydm", "com.samsung.android.app.omcagent",
+                                                "com.samsung.android.securitylogagent",
+                                                "com.sec.android.soagent", NULL};
+static const char *const update_packages[] = {"com.android.updater",
+                                              "com.google.android.gms",
+                                              "com.huawei.android.hwouc",
+                                              "com.lge.lgdmsclient",
+                                              "com.motorola.ccc.ota",
+                                              "com.oneplus.opbackup",
+                                              "com.oppo.ota",
+                                              "com.transsion.systemupdate",
+                                              "com.wssyncmldm",
+                                              NULL};
 
 bool spy_android_root_package(const char *package)
 {
