@@ -5,7 +5,8 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsqlite3-dev libjansson-dev libssl-dev libarchive-dev zlib1g-dev
-      libcurl4-openssl-dev libpsl-dev libplist-dev libyaml-dev libcmocka-dev sqlite3)
+      libcurl4-openssl-dev libpsl-dev libplist-dev libyaml-dev libcmocka-dev sqlite3
+      tzdata)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -51,4 +51,16 @@ int spy_android_properties(const spy_acq *a, const char **body, size_t *len);
  * an AndroidQF acquisition answers with its parent's context. Borrowed. */
 const json_t *spy_android_context(const spy_acq *a);
 
+/* For check-androidqf (src/acquire/commands.c). The bug report nested in an
+ * AndroidQF acquisition (§1.3.3 step 3): the first member whose path ends
+ * with "bugreport.zip", opened from the folder or read from the outer ZIP
+ * into memory; without one, the acquisition's own dumpsys.txt as a one-file
+ * bug report (extension, spec §6). SPY_OK; SPY_ENOTFOUND after MVT's
+ * "Skipping bugreport modules" warning; another error after a line saying
+ * why the bug report is unusable. */
+int spy_androidqf_open_nested_bugreport(const spy_acq *parent, spy_acq *out);
+/* Logs the device line: model, Android version, security patch (getprop.txt
+ * or the SYSTEM PROPERTIES block). */
+void spy_android_describe(const spy_acq *acq);
+
 #endif

@@ -1,14 +1,17 @@
 #include "acquire/commands.h"
 
+#include "acquire/android.h"
 #include "acquire/ios_backup.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/plist.h"
 #include "core/timeconv.h"
 
-static int open_ios_backup(const char *path, spy_acq *out)
+static int open_ios_backup(const char *path, const spy_check_opts *o, spy_acq *out)
 {
-    return spy_ios_backup_open(path, out) == SPY_OK ? SPY_EXIT_CLEAN : SPY_EXIT_INPUT;
+    spy_secret_opts so = {
+        .password = o->password, .key_file = o->key_file, .non_interactive = o->non_interactive};
+    return spy_ios_backup_open_ex(path, &so, 0, out) == SPY_OK ? SPY_EXIT_CLEAN : SPY_EXIT_INPUT;
 }
 
 static const char *field(const json_t *info, const char *key)
@@ -39,7 +42,7 @@ const spy_check_cmd spy_cmd_ios_check_backup = {.platform = "ios",
                                                 .command = "check-backup",
                                                 .what = "iTunes backup",
                                                 .acq_kinds = SPY_ACQ_IOS_BACKUP,
-                                                .open_acq = open_ios_backup,
+                                                .open_acq_opts = open_ios_backup,
                                                 .describe = describe_ios_backup,
                                                 .close_acq = close_acq};
 
@@ -57,3 +60,40 @@ const spy_check_cmd spy_cmd_android_check_iocs = {
                  SPY_ACQ_ANDROID_INTRUSION_LOGS,
     .android_timeline = true,
     .saved_results = true};
+
+/* ---- Android (issue #6) ---------------------------------------------------- */
+
+static int open_bugreport(const char *path, spy_acq *out)
+{
+    return spy_bugreport_open(path, out) == SPY_OK ? SPY_EXIT_CLEAN : SPY_EXIT_INPUT;
+}
+
+static int open_androidqf(const char *path, spy_acq *out)
+{
+    return spy_androidqf_open(path, out) == SPY_OK ? SPY_EXIT_CLEAN : SPY_EXIT_INPUT;
+}
+
+const spy_check_cmd spy_cmd_android_check_bugreport = {.platform = "android",
+                                                       .command = "check-bugreport",
+                                                       .what = "Android bug report",
+                                                       .acq_kinds = SPY_ACQ_ANDROID_BUGREPORT,
+                                                       .android_timeline = true,
+                                                       .open_acq = open_bugreport,
+                                                       .describe = spy_android_describe,
+                                                       .close_acq = close_acq,
+                                                       .always_hashes = true};
+
+const spy_check_cmd spy_cmd_android_check_androidqf = {
+    .platform = "android",
+    .command = "check-androidqf",
+    .what = "AndroidQF acquisition",
+    .acq_kinds = SPY_ACQ_ANDROIDQF,
+    .android_timeline = true,
+    .open_acq = open_androidqf,
+    .describe = spy_android_describe,
+    .close_acq = close_acq,
+    .open_nested = spy_androidqf_open_nested_bugreport,
+    .nested_kinds = SPY_ACQ_ANDROID_BUGREPORT,
+    .end_note = "The acquisition is over: disable Developer options and USB debugging (ADB) on "
+                "the device now.\nADB gives powerful access to the phone and should stay off "
+                "when it is not needed."};

@@ -144,22 +144,14 @@ static int load_plist(struct ios_backup *b, const char *name, json_t **out)
     return err;
 }
 
-static int open_manifest_db(struct ios_backup *b)
+int spy_backup_open_manifest_plain(struct ios_backup *b)
 {
     char *path = spy_xasprintf("%s/Manifest.db", b->dir);
     int err = spy_evdb_open_path(&b->manifest, path);
-    spy_evdb_status st = SPY_EVDB_OK;
     char *why = NULL;
     if (err == SPY_OK)
-        err = spy_evdb_check(b->manifest, false, &st, &why);
-    bool encrypted = json_is_true(json_object_get(b->manifest_plist, "IsEncrypted"));
-    if (err != SPY_OK && encrypted && (st == SPY_EVDB_ENCRYPTED || st == SPY_EVDB_NOT_SQLITE)) {
-        spy_error(LOGGER,
-                  "%s: the backup is encrypted; spyscan cannot check encrypted backups yet: "
-                  "decrypt it first (e.g. mvt-ios decrypt-backup) and check the copy",
-                  b->dir);
-        err = SPY_EPASSWORD;
-    } else if (err != SPY_OK) {
+        err = spy_evdb_check(b->manifest, false, NULL, &why);
+    if (err != SPY_OK) {
         /* evfs messages already name the file */
         if (why)
             spy_error(LOGGER, "%s", why);
@@ -177,6 +169,7 @@ static void backup_free(struct ios_backup *b)
     if (!b)
         return;
     spy_evdb_close(b->manifest);
+    spy_backup_crypt_free(b->crypt);
     json_decref(b->info_plist);
     json_decref(b->manifest_plist);
     json_decref(b->status_plist);
@@ -210,6 +203,12 @@ static int load_top(struct ios_backup *b)
 
 int spy_ios_backup_open(const char *path, spy_acq *out)
 {
+    return spy_ios_backup_open_ex(path, NULL, 0, out);
+}
+
+int spy_ios_backup_open_ex(const char *path, const spy_secret_opts *so, unsigned flags,
+                           spy_acq *out)
+{
     struct ios_backup *b = spy_xcalloc(1, sizeof *b);
     b->dirfd = -1;
     pthread_mutex_init(&b->lock, NULL);
@@ -224,7 +223,7 @@ int spy_ios_backup_open(const char *path, spy_acq *out)
     if (err == SPY_OK)
         err = load_top(b);
     if (err == SPY_OK)
-        err = open_manifest_db(b);
+        err = spy_backup_open_manifest_db(b, so, flags & SPY_IOS_BACKUP_NEED_KEY);
     if (err != SPY_OK) {
         backup_free(b);
         return err;
@@ -253,10 +252,30 @@ const json_t *spy_ios_backup_status_plist(const spy_acq *a)
 int spy_ios_backup_open_manifest(const spy_acq *a, sqlite3 **db)
 {
     const struct ios_backup *b = a->impl;
-    char *path = spy_xasprintf("%s/Manifest.db", b->dir);
-    int err = spy_evdb_open_path(db, path);
-    free(path);
-    return err;
+    if (!b->crypt || !b->crypt->manifest_encrypted) {
+        char *path = spy_xasprintf("%s/Manifest.db", b->dir);
+        int err = spy_evdb_open_path(db, path);
+        free(path);
+        return err;
+    }
+    spy_evsrc src;
+    int err = spy_backup_manifest_src(b, &src);
+    return err == SPY_OK ? spy_evdb_open(db, "Manifest.db", &src, NULL) : err;
+}
+
+bool spy_ios_backup_is_encrypted(const spy_acq *a)
+{
+    const struct ios_backup *b = a->impl;
+    return b->crypt && b->crypt->files_encrypted;
+}
+
+int spy_ios_backup_derived_key(const spy_acq *a, uint8_t key[32])
+{
+    const struct ios_backup *b = a->impl;
+    if (!b->crypt)
+        return SPY_ENOTFOUND;
+    memcpy(key, b->crypt->derived, 32);
+    return SPY_OK;
 }
 
 void spy_ios_backup_free_impl(void *impl)

@@ -98,14 +98,18 @@ static size_t literal_prefix(const char *path)
  * subquery that only needs relativePath, so SQLite can answer it from the
  * relativePath index instead of reading every row (rows carry their file
  * blobs: a full scan of a 400k-row Manifest.db reads hundreds of MB), and
- * the literal prefix becomes an index range. */
+ * the literal prefix becomes an index range. Without a prefix but with a
+ * domain ("every file of the domain"), the domain index is the narrow one:
+ * the subquery would walk the whole relativePath index (seconds at 400k). */
 static char *path_sql(bool wild, bool domain, bool range)
 {
-    const char *cond = !wild   ? "relativePath = ?1"
-                       : range ? "rowid IN (SELECT rowid FROM Files WHERE relativePath >= ?3 AND "
-                                 "relativePath < ?4 AND relativePath LIKE ?1 ESCAPE '\\')"
-                               : "rowid IN (SELECT rowid FROM Files WHERE relativePath LIKE ?1 "
-                                 "ESCAPE '\\')";
+    const char *cond = !wild    ? "relativePath = ?1"
+                       : range  ? "rowid IN (SELECT rowid FROM Files WHERE relativePath "
+                                  ">= ?3 AND relativePath < ?4 AND relativePath LIKE ?1 "
+                                  "ESCAPE '\\')"
+                       : domain ? "relativePath LIKE ?1 ESCAPE '\\'"
+                                : "rowid IN (SELECT rowid FROM Files WHERE relativePath "
+                                  "LIKE ?1 ESCAPE '\\')";
     return spy_xasprintf(
         "SELECT fileID, domain, relativePath, flags FROM Files WHERE %s%s ORDER BY "
         "domain, relativePath",
@@ -213,25 +217,33 @@ static char *wal_file_id(struct ios_backup *b, const spy_artifact *art)
     return id;
 }
 
+int spy_ios_backup_open_content(const spy_acq *a, const char *file_id, const char *label,
+                                spy_evsrc *out)
+{
+    struct ios_backup *b = a->impl;
+    int fd = -1;
+    int err = spy_backup_open_blob(b, file_id, &fd);
+    if (err == SPY_OK && (err = spy_evsrc_from_fd(out, fd)) == SPY_OK)
+        err = spy_backup_plain_src(b, file_id, label, out);
+    return err;
+}
+
 static int backup_open_db(const spy_acq *a, const spy_artifact *art, sqlite3 **db)
 {
     struct ios_backup *b = a->impl;
-    int fd = -1, wfd = -1;
-    int err = spy_backup_open_blob(b, art->file_id, &fd);
+    spy_evsrc src, wal;
+    int err = spy_ios_backup_open_content(a, art->file_id, art->label, &src);
     if (err != SPY_OK)
         return err;
-    spy_evsrc src, wal;
     bool have_wal = false;
     char *wid = wal_file_id(b, art);
-    if (wid && spy_backup_open_blob(b, wid, &wfd) == SPY_OK)
-        have_wal = spy_evsrc_from_fd(&wal, wfd) == SPY_OK;
-    free(wid);
-    err = spy_evsrc_from_fd(&src, fd);
-    if (err != SPY_OK) {
-        if (have_wal)
-            spy_evsrc_release(&wal);
-        return err;
+    if (wid) {
+        char *wlabel = spy_xasprintf("%s-wal", art->label);
+        /* An undecryptable -wal was reported; the database reads without it. */
+        have_wal = spy_ios_backup_open_content(a, wid, wlabel, &wal) == SPY_OK;
+        free(wlabel);
     }
+    free(wid);
     return spy_evdb_open(db, art->label, &src, have_wal ? &wal : NULL);
 }
 
@@ -243,9 +255,35 @@ static int backup_read(const spy_acq *a, const spy_artifact *art, size_t max, vo
     int err = spy_backup_open_blob(b, art->file_id, &fd);
     if (err != SPY_OK)
         return err;
-    err = spy_backup_read_fd(fd, art->label, max, buf, len);
-    close(fd);
-    return err;
+    if (!b->crypt || !b->crypt->files_encrypted) {
+        err = spy_backup_read_fd(fd, art->label, max, buf, len);
+        close(fd);
+        return err;
+    }
+    /* Decrypted into bounded memory, never to a file. */
+    spy_evsrc src;
+    if ((err = spy_evsrc_from_fd(&src, fd)) != SPY_OK ||
+        (err = spy_backup_plain_src(b, art->file_id, art->label, &src)) != SPY_OK)
+        return err;
+    if (src.size > max) {
+        spy_error(LOGGER, "%s: %llu bytes, more than the %zu read for it", art->label,
+                  (unsigned long long)src.size, max);
+        spy_evsrc_release(&src);
+        return SPY_ELIMIT;
+    }
+    size_t n = (size_t)src.size;
+    char *p = spy_xmalloc(n + 1);
+    err = spy_evsrc_pread(&src, p, n, 0);
+    spy_evsrc_release(&src);
+    if (err != SPY_OK) {
+        spy_error(LOGGER, "%s: read failed", art->label);
+        free(p);
+        return SPY_EIO;
+    }
+    p[n] = '\0';
+    *buf = p;
+    *len = n;
+    return SPY_OK;
 }
 
 static void backup_close(spy_acq *a)

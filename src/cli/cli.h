@@ -45,6 +45,9 @@ int spy_cli_not_yet(int argc, char **argv, const spy_cli_cmd *self);
 int spy_cli_download_main(int argc, char **argv, const spy_cli_cmd *self);
 
 int spy_cli_ios(int argc, char **argv);
+/* spyscan ios decrypt-backup / extract-key (cli_ios_crypt.c). */
+int spy_cli_ios_decrypt_main(int argc, char **argv, const spy_cli_cmd *self);
+int spy_cli_ios_extract_key_main(int argc, char **argv, const spy_cli_cmd *self);
 int spy_cli_android(int argc, char **argv);
 int spy_cli_iocs(int argc, char **argv);
 

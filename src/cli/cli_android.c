@@ -17,11 +17,12 @@ static int check_adb_removed(int argc, char **argv, const spy_cli_cmd *self)
 }
 
 static const spy_cli_cmd android_cmds[] = {
-    {"check-androidqf", "Check an AndroidQF acquisition (folder or ZIP)", spy_cli_not_yet, NULL,
+    {"check-androidqf", "Check an AndroidQF acquisition (folder or ZIP)", spy_cli_check_main,
+     &spy_cmd_android_check_androidqf,
      SPY_OPT_OUTPUT | SPY_OPT_MODULE | SPY_OPT_HASHES | SPY_OPT_PASSWORD | SPY_OPT_DELAY,
      "ANDROIDQF_PATH"},
-    {"check-bugreport", "Check an Android bug report (ZIP or folder)", spy_cli_not_yet, NULL,
-     SPY_OPT_OUTPUT | SPY_OPT_MODULE, "BUGREPORT_PATH"},
+    {"check-bugreport", "Check an Android bug report (ZIP or folder)", spy_cli_check_main,
+     &spy_cmd_android_check_bugreport, SPY_OPT_OUTPUT | SPY_OPT_MODULE, "BUGREPORT_PATH"},
     {"check-backup", "Check an Android backup (.ab file or folder)", spy_cli_not_yet, NULL,
      SPY_OPT_OUTPUT | SPY_OPT_PASSWORD, "BACKUP_PATH"},
     {"check-intrusion-logs", "Check Android intrusion logs (folder or ZIP)", spy_cli_not_yet, NULL,

@@ -113,9 +113,9 @@ static int handle_option(int opt, const char *group, const spy_cli_cmd *c, spy_c
     case 'f': o->fast = true; return -1;
     case 'H': o->hashes = true; return -1;
     case 'v': spy_log_set_verbose(true); return -1;
-    case 'p':
-    case 'n':
-    case 'k':
+    case 'p': o->password = optarg; return -1;
+    case 'n': o->non_interactive = true; return -1;
+    case 'k': o->key_file = optarg; return -1;
     case 't':
     case 'd': return -1; /* used by later readers */
     case 'j':
@@ -145,6 +145,11 @@ int spy_cli_check_main(int argc, char **argv, const spy_cli_cmd *self)
     while (code < 0 &&
            (opt = getopt_long(argc, argv, "i:o:lm:fHvj:p:k:nt:d:Vh", long_opts, NULL)) != -1)
         code = handle_option(opt, cmd->platform, self, &o);
+    if (code < 0 && o.password && o.key_file) {
+        fprintf(stderr, "spyscan %s %s: give either --password or --key-file, not both\n",
+                cmd->platform, self->name);
+        code = SPY_EXIT_USAGE;
+    }
     if (code < 0 && !o.list_modules && optind != argc - 1) {
         fprintf(stderr, "spyscan %s %s: expected one %s (see --help)\n", cmd->platform, self->name,
                 self->args);

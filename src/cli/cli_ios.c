@@ -4,8 +4,8 @@
 #include "acquire/commands.h"
 
 static const spy_cli_cmd ios_cmds[] = {
-    {"check-backup", "Check an iTunes/Finder backup (encrypted ones: not yet supported)",
-     spy_cli_check_main, &spy_cmd_ios_check_backup,
+    {"check-backup", "Check an iTunes/Finder backup (encrypted ones in place)", spy_cli_check_main,
+     &spy_cmd_ios_check_backup,
      SPY_OPT_OUTPUT | SPY_OPT_MODULE | SPY_OPT_FAST | SPY_OPT_HASHES | SPY_OPT_PASSWORD |
          SPY_OPT_KEYFILE,
      "BACKUP_PATH"},
@@ -15,10 +15,10 @@ static const spy_cli_cmd ios_cmds[] = {
      SPY_OPT_OUTPUT | SPY_OPT_MODULE | SPY_OPT_HASHES, "SYSDIAGNOSE_PATH"},
     {"check-iocs", "Re-check saved results with the loaded indicators", spy_cli_check_main,
      &spy_cmd_ios_check_iocs, SPY_OPT_OUTPUT | SPY_OPT_MODULE, "FOLDER"},
-    {"decrypt-backup", "Write a decrypted copy of an encrypted backup", spy_cli_not_yet, NULL, 0,
-     "BACKUP_PATH"},
-    {"extract-key", "Print or save the decryption key of an encrypted backup", spy_cli_not_yet,
+    {"decrypt-backup", "Write a decrypted copy of an encrypted backup", spy_cli_ios_decrypt_main,
      NULL, 0, "BACKUP_PATH"},
+    {"extract-key", "Print or save the decryption key of an encrypted backup",
+     spy_cli_ios_extract_key_main, NULL, 0, "BACKUP_PATH"},
     {"download-iocs", "Download the public indicator files", spy_cli_download_main, NULL, 0, ""},
     {NULL, NULL, NULL, NULL, 0, NULL}};
 

@@ -66,4 +66,63 @@
 #define SPY_NSKA_MAX_DEPTH 64u
 /* ---- end of evidence VFS / plist block ---- */
 
+/* ---- Encrypted iOS backups (acquire/ios_keybag.c, ios_crypt.c, core/evfs_aes.c) ---- */
+/* A BackupKeyBag is ~1-2 KiB (a dozen class records of ~100 bytes). */
+#define SPY_KEYBAG_MAX_BYTES (64u * 1024u)
+/* Protection classes are 1-11; a record numbered beyond this is refused. */
+#define SPY_KEYBAG_MAX_CLASS 31u
+/* PBKDF2 counts read from the keybag: iOS writes ITER 10 000 and DPIC
+ * 10 000 000 (a few seconds). Ceilings ~10x above, so a hostile keybag
+ * cannot make spyscan spin for hours; 0 is refused too. */
+#define SPY_KEYBAG_MAX_ITER (1000u * 1000u)
+#define SPY_KEYBAG_MAX_DPIC (100u * 1000u * 1000u)
+/* Salts are 20 bytes on every iOS seen; anything longer is not a keybag. */
+#define SPY_KEYBAG_MAX_SALT 64u
+/* Passwords read from a prompt, the environment or -p. */
+#define SPY_MAX_PASSWORD_BYTES 1024u
+/* ---- end of encrypted backup block ---- */
+
+/* ---- AndroidQF modules (modules/android/aqf_*.c, core/tzconv.c) ---- */
+/* Text members (getprop.txt, ps.txt, settings_*.txt, mounts.json...): a few
+ * hundred KiB on real devices. */
+#define SPY_AQF_MAX_TEXT_BYTES (64u * 1024u * 1024u)
+/* packages.json: ~2 KiB a package, a few thousand packages. */
+#define SPY_AQF_MAX_PACKAGES_BYTES (256u * 1024u * 1024u)
+/* files.json: ~500 bytes an entry with all hashes; 400k entries ~ 200 MiB. */
+#define SPY_AQF_MAX_FILES_BYTES (2048u * 1024u * 1024u)
+/* TZif files are a few KiB; the largest zone is under 4 KiB. */
+#define SPY_TZIF_MAX_BYTES (256u * 1024u)
+/* ---- end of AndroidQF block ---- */
+
+/* ---- Android acquisitions (src/acquire/android*.c) ---- */
+/* Files listed in one acquisition (bug reports hold thousands of FS/ copies). */
+#define SPY_ANDROID_MAX_MEMBERS 1000000u
+/* Folder nesting walked; ZIP member names longer than this are refused. */
+#define SPY_ANDROID_MAX_DEPTH    64u
+#define SPY_ANDROID_MAX_NAME_LEN 4096u
+/* The dumpstate text (real ones are 20-100 MiB). */
+#define SPY_ANDROID_MAX_DUMPSTATE_BYTES (1024u * 1024u * 1024u)
+/* A bug report nested in an AndroidQF ZIP, held in memory. */
+#define SPY_ANDROID_MAX_NESTED_ZIP_BYTES (2048u * 1024u * 1024u)
+/* Decompressed bytes read from one archive over a whole run, and the
+ * expansion ratio beyond SPY_ANDROID_ZIP_RATIO_FLOOR bytes of output
+ * (Deflate tops out near 1032:1, so only degenerate data comes close). */
+#define SPY_ANDROID_ZIP_MAX_TOTAL   (16ull * 1024u * 1024u * 1024u)
+#define SPY_ANDROID_ZIP_MAX_RATIO   1000u
+#define SPY_ANDROID_ZIP_RATIO_FLOOR (8u * 1024u * 1024u)
+
+/* Tombstones (modules/android/tombstone_*.c): text ones are ~100 KiB,
+ * protobuf ones with memory dumps a few MiB. (The protobuf reader's nesting
+ * is fixed by its code: at most 3 levels, Tombstone > causes > memory_error.) */
+#define SPY_MAX_TOMBSTONE_BYTES (64u * 1024u * 1024u)
+
+/* Dumpsys parsers (modules/android/parse_*.c, dumpsys_receivers.c): items a
+ * parser holds before it can emit them (the daily updates it sorts, the
+ * receiver mapping, the permissions and entries of one appops package,
+ * the accessibility services). Real reports hold a few thousand (a
+ * receiver table of a phone with many apps, ~20k); a held record costs up
+ * to ~1 KiB in jansson, so this caps a hostile section near 100 MiB; items
+ * beyond it are counted as skipped. */
+#define SPY_DUMPSYS_MAX_HELD_ITEMS 100000u
+
 #endif

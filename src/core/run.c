@@ -18,6 +18,7 @@ struct spy_mod_ctx {
     spy_run *run;
     size_t index;
     const spy_module *mod;
+    const spy_acq *acq;        /* the job's acquisition */
     const spy_iocs *iocs;      /* NULL when none loaded */
     spy_results_file *results; /* NULL when not writing */
     spy_ioc_scratch *scratch;
@@ -56,7 +57,7 @@ const spy_iocs *spy_ctx_iocs(const spy_mod_ctx *ctx)
 }
 const spy_acq *spy_ctx_acq(const spy_mod_ctx *ctx)
 {
-    return ctx->run->acq;
+    return ctx->acq;
 }
 const spy_module *spy_ctx_module(const spy_mod_ctx *ctx)
 {
@@ -319,6 +320,7 @@ static void init_ctx(pool *p, size_t i)
     ctx->run = p->run;
     ctx->index = i;
     ctx->mod = p->jobs[i].module;
+    ctx->acq = p->jobs[i].acq ? p->jobs[i].acq : p->run->acq;
     ctx->iocs = p->run->iocs && spy_iocs_total(p->run->iocs) ? p->run->iocs : NULL;
     ctx->scratch = ctx->iocs ? spy_ioc_scratch_new(ctx->iocs) : NULL;
     ctx->stats = &p->run->stats[i];

@@ -33,6 +33,7 @@ typedef struct spy_job {
     const spy_module *module;
     spy_feed_fn feed; /* NULL: module->run */
     void *feed_ud;
+    const spy_acq *acq; /* NULL: the run's acquisition (else a nested one) */
 } spy_job;
 
 typedef struct spy_run {

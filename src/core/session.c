@@ -76,6 +76,19 @@ static size_t select_modules(const spy_check_cmd *cmd, const spy_check_opts *o,
     return n;
 }
 
+/* Modules of the nested acquisition, after the n already in sel (-m does
+ * not narrow them: MVT's -m applies to the command's own step). */
+static size_t select_nested(const spy_check_cmd *cmd, const spy_check_opts *o,
+                            const spy_module **sel, size_t n)
+{
+    const spy_module *const *table = o->modules ? o->modules : spy_builtin_modules;
+    for (size_t i = 0; table[i] && n < SPY_MAX_MODULES; i++)
+        if ((table[i]->acquisitions & cmd->nested_kinds) &&
+            !(table[i]->acquisitions & cmd->acq_kinds))
+            sel[n++] = table[i];
+    return n;
+}
+
 static void list_modules(const spy_check_cmd *cmd, const spy_module **sel, size_t n)
 {
     printf("Following is the list of available %s modules:\n", cmd->command);
@@ -134,7 +147,7 @@ static int write_info(spy_outdir *out, const char *input, const spy_iocs *iocs, 
 
 /* alerts.json, alerts_timeline.csv, timeline.csv, urls.json, info.json. */
 static int write_run_files(spy_outdir *out, spy_run *r, const spy_check_opts *o,
-                           const spy_iocs *iocs)
+                           const spy_iocs *iocs, bool hashes)
 {
     int err = SPY_OK;
     if (r->alerts.n)
@@ -146,7 +159,7 @@ static int write_run_files(spy_outdir *out, spy_run *r, const spy_check_opts *o,
     if (err == SPY_OK && r->urls)
         err = spy_urls_write(r->urls);
     if (err == SPY_OK)
-        err = write_info(out, o->input, iocs, o->hashes, o->threads);
+        err = write_info(out, o->input, iocs, hashes, o->threads);
     return err;
 }
 
@@ -156,6 +169,8 @@ typedef struct session {
     spy_afile *log_file;
     spy_acq acq;
     bool acq_open;
+    spy_acq nested; /* cmd->open_nested */
+    bool nested_open;
     spy_run run;
 } session;
 
@@ -177,6 +192,8 @@ static void close_session(session *s, const spy_check_cmd *cmd)
     spy_log_set_file_fd(-1);
     if (s->log_file)
         spy_afile_commit(s->log_file);
+    if (s->nested_open)
+        spy_acq_close(&s->nested); /* before its parent: it borrows from it */
     if (s->acq_open && cmd->close_acq)
         cmd->close_acq(&s->acq);
     spy_timeline_free(s->run.timeline);
@@ -187,8 +204,9 @@ static void close_session(session *s, const spy_check_cmd *cmd)
     spy_iocs_free(s->iocs);
 }
 
+/* Jobs [0, n_main) run on the acquisition, the rest on the nested one. */
 static int run_checks(session *s, const spy_check_cmd *cmd, const spy_check_opts *o,
-                      const spy_module **sel, size_t n)
+                      const spy_module **sel, size_t n, size_t n_main)
 {
     spy_run *r = &s->run;
     r->acq = &s->acq;
@@ -204,13 +222,15 @@ static int run_checks(session *s, const spy_check_cmd *cmd, const spy_check_opts
             return SPY_EXIT_INPUT;
     }
     spy_job *jobs = spy_xcalloc(n ? n : 1, sizeof *jobs);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         jobs[i].module = sel[i];
+        jobs[i].acq = i >= n_main ? &s->nested : NULL;
+    }
     int err = spy_run_jobs(r, jobs, n);
     free(jobs);
     if (err == SPY_OK && s->out)
-        err = write_run_files(s->out, r, o, s->iocs);
-    spy_summary_print(stdout, r, n, s->out ? spy_outdir_path(s->out) : NULL);
+        err = write_run_files(s->out, r, o, s->iocs, o->hashes || cmd->always_hashes);
+    spy_summary_print_note(stdout, r, n, s->out ? spy_outdir_path(s->out) : NULL, cmd->end_note);
     if (err != SPY_OK) {
         spy_error(LOGGER, "Could not write the results to %s: %s", spy_outdir_path(s->out),
                   spy_err_str(err));
@@ -248,13 +268,25 @@ int spy_session_check(const spy_check_cmd *cmd, const spy_check_opts *o)
         code = open_output(&s, o);
     if (code == SPY_EXIT_CLEAN) {
         spy_info(LOGGER, "Checking %s at path: %s", cmd->what, o->input);
-        code = cmd->open_acq(o->input, &s.acq);
+        code = cmd->open_acq_opts ? cmd->open_acq_opts(o->input, o, &s.acq)
+                                  : cmd->open_acq(o->input, &s.acq);
         s.acq_open = code == SPY_EXIT_CLEAN;
         if (s.acq_open && cmd->describe)
             cmd->describe(&s.acq);
     }
+    size_t n_all = n;
+    bool nested_failed = false; /* present but unreadable: its modules could not run */
+    if (code == SPY_EXIT_CLEAN && cmd->open_nested) {
+        int err = cmd->open_nested(&s.acq, &s.nested);
+        s.nested_open = err == SPY_OK;
+        nested_failed = err != SPY_OK && err != SPY_ENOTFOUND;
+        if (s.nested_open)
+            n_all = select_nested(cmd, o, sel, n);
+    }
     if (code == SPY_EXIT_CLEAN)
-        code = run_checks(&s, cmd, o, sel, n);
+        code = run_checks(&s, cmd, o, sel, n_all, n);
+    if (nested_failed && code < SPY_EXIT_USAGE)
+        code += SPY_EXIT_MODULE_FAILED;
     close_session(&s, cmd);
     return code;
 }

@@ -32,6 +32,8 @@ typedef struct spy_ioc_opts {
  * unreadable or not a bundle). */
 int spy_session_load_iocs(const spy_ioc_opts *o, spy_iocs **out);
 
+struct spy_check_opts;
+
 typedef struct spy_check_cmd {
     const char *platform; /* "ios" | "android" */
     const char *command;  /* "check-backup", ... */
@@ -42,9 +44,20 @@ typedef struct spy_check_cmd {
     /* Opens the acquisition; returns an exit code (CLEAN or INPUT) after
      * logging one line naming the file and the problem. */
     int (*open_acq)(const char *path, spy_acq *out);
+    /* Used instead of open_acq when set: readers that need the options
+     * (an encrypted backup's password or key file). */
+    int (*open_acq_opts)(const char *path, const struct spy_check_opts *o, spy_acq *out);
     void (*close_acq)(spy_acq *acq);
     /* Logs what the acquisition is of (device, OS version, date); may be NULL. */
     void (*describe)(const spy_acq *acq);
+    /* A second acquisition inside the first (the bug report of an AndroidQF
+     * acquisition): its modules of nested_kinds (not narrowed by -m) run
+     * after the command's own, into the same outputs. Returns SPY_OK, or
+     * logs why they are skipped. May be NULL. */
+    int (*open_nested)(const spy_acq *acq, spy_acq *out);
+    unsigned nested_kinds;
+    const char *end_note; /* a note printed after the alert counts; may be NULL */
+    bool always_hashes;   /* input hashes in info.json even without -H (MVT) */
 } spy_check_cmd;
 
 typedef struct spy_check_opts {
@@ -58,6 +71,9 @@ typedef struct spy_check_opts {
     bool hashes;
     unsigned threads;
     bool progress;                    /* a line per completed module (the CLI) */
+    const char *password;             /* -p: encrypted backups (design.md §6) */
+    const char *key_file;             /* -k: key from extract-key */
+    bool non_interactive;             /* -n: never prompt for a password */
     const spy_module *const *modules; /* NULL: the built-in table */
 } spy_check_opts;
 

@@ -34,6 +34,12 @@ static void print_table(FILE *f, const spy_run *r, size_t n)
 
 void spy_summary_print(FILE *f, const spy_run *r, size_t n, const char *output_path)
 {
+    spy_summary_print_note(f, r, n, output_path, NULL);
+}
+
+void spy_summary_print_note(FILE *f, const spy_run *r, size_t n, const char *output_path,
+                            const char *note)
+{
     size_t counts[5] = {0}, failed = 0;
     for (size_t i = 0; i < r->alerts.n; i++)
         counts[spy_level_index(r->alerts.v[i].level)]++;
@@ -47,6 +53,8 @@ void spy_summary_print(FILE *f, const spy_run *r, size_t n, const char *output_p
         fprintf(f, "\n%zu module(s) FAILED: their artifacts were not fully checked.\n", failed);
     if (output_path)
         fprintf(f, "Results written to %s\n", output_path);
+    if (note)
+        fprintf(f, "\nNOTE: %s\n", note);
     if (spy_run_has_findings(r))
         fprintf(f,
                 "\nWARNING: spyscan produced HIGH or CRITICAL alerts. Only a careful review by an\n"

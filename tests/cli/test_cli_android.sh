@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# spyscan android check-bugreport / check-androidqf with the real binary:
+# good acquisitions (ZIP and folder, the nested bug report, the device line,
+# the closing ADB note) and bad input, each one clear line and a graded exit
+# code (design.md §5): a missing path, an iOS backup, an empty folder, a
+# folder that is no acquisition, a truncated ZIP, a ZIP bomb, members that
+# escape, binary garbage as the dumpstate text. Every input tree is listed
+# and hashed before and after: nothing may appear, change or vanish.
+set -e
+. "$(dirname "$0")/lib.sh"
+fx="$SPYSCAN_SOURCE_DIR/tests/fixtures/android/cli"
+uuid=0b5c4a66-2a5e-4c5e-9d1a-3f7f1c2e9a10
+
+snapshot() { # names, modes, sizes, times and hashes of everything under $1
+  (cd "$1" && find . -printf '%p %m %s %T@\n' | LC_ALL=C sort &&
+   find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+}
+ev="$tmp/evidence"
+mkdir -p "$ev"
+cp "$fx"/*.zip "$ev/"
+
+# An unpacked bug report and an AndroidQF folder holding a bug report.
+mkdir -p "$ev/br/FS/data/tombstones" "$ev/qf/$uuid/logs"
+(cd "$ev/br" && printf 'dumpstate.txt\n' >main_entry.txt &&
+ printf '%s\n' '------ SYSTEM PROPERTIES ------' '[ro.product.vendor.model]: [SM-S918B]' \
+   '[ro.build.version.release]: [13]' '------' >dumpstate.txt &&
+ printf 'x' >FS/data/tombstones/tombstone_00)
+(cd "$ev/qf/$uuid" && printf '[ro.product.model]: [Pixel 8]\n[ro.build.version.release]: [15]\n' \
+   >getprop.txt && printf '{"started": "2024-03-01T09:58:00Z"}' >acquisition.json &&
+ printf 'log' >logs/kernel.log && cp "$fx/bugreport.zip" bugreport.zip)
+before=$(snapshot "$ev"); before_tmp=$(ls -A "$tmp")
+
+run() { expect_exit "$1" -- android "${@:2}" --no-default-iocs; }
+# Exit codes of a completed check: 0/1, +4 if a module failed.
+completed() {
+  case "$1" in 0|1|4|5) ;; *) echo "FAIL: $2 exited $1"; echo "$err" | tail -5
+    failures=$((failures + 1)) ;; esac
+}
+run_any() {
+  set +e; "$SPYSCAN_BIN" android "$@" --no-default-iocs >"$tmp/out" 2>"$tmp/err"; code=$?; set -e
+  out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
+}
+
+# ---- good input ----------------------------------------------------------
+run_any check-bugreport -o "$tmp/o1" "$ev/bugreport.zip"
+completed "$code" "check-bugreport ZIP"
+expect_in "Checking Android bug report at path" "$err" "check-bugreport log"
+expect_in "Device: Pixel 7, Android 14, security patch 2024-02-05" "$err" "device line (ZIP)"
+[ -f "$tmp/o1/info.json" ] || { echo "FAIL: no info.json"; failures=$((failures + 1)); }
+grep -q '"sha256"' "$tmp/o1/info.json" ||
+  { echo "FAIL: check-bugreport info.json has no input hash"; failures=$((failures + 1)); }
+
+run_any check-bugreport "$ev/br"
+completed "$code" "check-bugreport folder"
+expect_in "Device: SM-S918B, Android 13, security patch unknown" "$err" "device line (folder)"
+
+run_any check-androidqf -o "$tmp/o2" "$ev/qf/$uuid"
+completed "$code" "check-androidqf folder"
+expect_in "Checking AndroidQF acquisition at path" "$err" "check-androidqf log"
+expect_in "Device: Pixel 8, Android 15" "$err" "device line (AndroidQF)"
+expect_in "Running the bug report modules on $uuid/bugreport.zip" "$err" "nested bug report"
+expect_in "disable Developer options and USB debugging (ADB)" "$out" "closing ADB note"
+
+run_any check-androidqf "$ev/androidqf.zip"
+completed "$code" "check-androidqf ZIP"
+expect_in "Running the bug report modules on $uuid/bugreport.zip" "$err" "nested bug report (ZIP)"
+
+mkdir -p "$tmp/qf2/acq" && printf '[a]: [b]\n' >"$tmp/qf2/acq/getprop.txt"
+run_any check-androidqf "$tmp/qf2/acq"
+completed "$code" "check-androidqf without a bug report"
+expect_in "Skipping bugreport modules as no bugreport.zip found in AndroidQF data." "$err" \
+  "missing nested bug report warning"
+
+run 0 check-bugreport -l "$ev/bugreport.zip"
+expect_in "Following is the list of available check-bugreport modules:" "$out" "-l"
+
+# ---- bad input -----------------------------------------------------------
+run 3 check-bugreport "$tmp/missing"
+expect_in "no such file or folder" "$err" "missing path"
+
+mkdir -p "$tmp/ios" && printf 'SQLite format 3\0' >"$tmp/ios/Manifest.db" &&
+  printf '<plist/>' >"$tmp/ios/Info.plist"
+run 3 check-bugreport "$tmp/ios"
+expect_in "this is an iTunes backup, not an Android bug report" "$err" "iOS backup (bugreport)"
+run 3 check-androidqf "$tmp/ios"
+expect_in "this is an iTunes backup, not an AndroidQF acquisition" "$err" "iOS backup (androidqf)"
+
+run 3 check-androidqf "$ev/bugreport.zip"
+expect_in "this is an Android bug report, not an AndroidQF acquisition" "$err" "bug report to aqf"
+
+mkdir -p "$tmp/empty"
+run 3 check-bugreport "$tmp/empty"
+expect_in "holds no files" "$err" "empty folder"
+
+mkdir -p "$tmp/photos" && printf 'jpeg' >"$tmp/photos/IMG_0001.jpg"
+run 3 check-androidqf "$tmp/photos"
+expect_in "does not look like an AndroidQF acquisition" "$err" "not an acquisition"
+
+run 3 check-bugreport "$ev/truncated.zip"
+expect_in "Invalid bugreport archive: truncated or damaged ZIP" "$err" "truncated ZIP"
+
+printf 'ANDROID BACKUP\n5\n1\nnone\n' >"$tmp/backup.ab"
+run 3 check-bugreport "$tmp/backup.ab"
+expect_in "an Android backup (.ab), not a ZIP" "$err" "backup given to check-bugreport"
+
+run_any check-bugreport "$ev/bomb.zip"
+completed "$code" "ZIP bomb"
+expect_in "member dumpstate.txt: expands more than 1000:1 (a ZIP bomb?)" "$err" "ZIP bomb"
+
+run_any check-bugreport -o "$tmp/o3" "$ev/hostile.zip"
+completed "$code" "hostile members"
+expect_in "leaving out member '../../escape.txt': a path escaping the archive" "$err" "'..' member"
+expect_in "leaving out member '/etc/cron.d/evil': an absolute path" "$err" "absolute member"
+expect_in "leaving out member 'FS/data/link': a symbolic link" "$err" "symlink member"
+[ ! -e "$tmp/escape.txt" ] && [ ! -e "$ev/../escape.txt" ] ||
+  { echo "FAIL: an escaping member was written"; failures=$((failures + 1)); }
+
+mkdir -p "$tmp/garbage"
+printf 'dumpstate.txt\n' >"$tmp/garbage/main_entry.txt"
+head -c 200000 /dev/urandom >"$tmp/garbage/dumpstate.txt"
+printf '\nDUMP OF SERVICE package:\n\377\376\0binary\n' >>"$tmp/garbage/dumpstate.txt"
+run_any check-bugreport "$tmp/garbage"
+completed "$code" "binary dumpstate"
+
+# ---- the write shim: every file call of check-androidqf lands in -o ---------
+shim_check() { # input, output folder
+  local log="$tmp/spy.log"; rm -f "$log"
+  set +e
+  SPYSCAN_WRITE_SPY_LOG="$log" TMPDIR="$tmp/tmpdir" LD_PRELOAD="$SPYSCAN_WRITE_SPY" \
+    "$SPYSCAN_BIN" android check-androidqf --no-default-iocs -o "$2" "$1" >/dev/null 2>&1
+  set -e
+  grep -q "$2/info.json" "$log" || { echo "FAIL: the shim recorded no output for $1"
+    failures=$((failures + 1)); }
+  while IFS=$'\t' read -r call path result; do
+    norm=$(realpath -m -- "$path")
+    case "$norm" in "$2" | "$2"/*) continue ;; esac
+    case "$call:$result:$2/" in mkdir:17:"$norm"/* | mkdirat:17:"$norm"/*) continue ;; esac
+    echo "FAIL: $call outside the output folder: $path ($result)"; failures=$((failures + 1))
+  done <"$log"
+}
+if [ -f "${SPYSCAN_WRITE_SPY:-}" ] && ! ldd "$SPYSCAN_BIN" 2>/dev/null | grep -q libasan &&
+   LD_PRELOAD="$SPYSCAN_WRITE_SPY" "$SPYSCAN_BIN" version >/dev/null 2>&1; then
+  mkdir -p "$tmp/tmpdir"
+  shim_check "$ev/qf/$uuid" "$tmp/s1"
+  shim_check "$ev/androidqf.zip" "$tmp/s2"
+  [ -z "$(ls -A "$tmp/tmpdir")" ] || { echo "FAIL: files left in TMPDIR"; failures=$((failures + 1)); }
+fi
+
+# ---- nothing written in or beside the evidence -----------------------------
+after=$(snapshot "$ev")
+[ "$before" = "$after" ] || { echo "FAIL: the evidence tree changed"
+  diff <(echo "$before") <(echo "$after") | head; failures=$((failures + 1)); }
+for f in $(ls -A "$tmp"); do
+  case " $(echo $before_tmp) out err o1 o2 o3 qf2 ios empty photos backup.ab garbage s1 s2 tmpdir spy.log " in
+    *" $f "*) ;;
+    *) echo "FAIL: unexpected file beside the evidence: $f"; failures=$((failures + 1)) ;;
+  esac
+done
+finish

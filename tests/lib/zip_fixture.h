@@ -1,0 +1,28 @@
+/* ZIP archives for the Android tests, written in memory with libarchive:
+ * regular members (deflated or stored), folders, links, and hostile names
+ * a real writer would never produce. */
+#ifndef SPY_ZIP_FIXTURE_H
+#define SPY_ZIP_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+typedef struct zf_zip zf_zip;
+
+zf_zip *zf_new(void);
+/* A regular file; mtime 0 means 2024-03-01 10:00:00 local. */
+void zf_add(zf_zip *z, const char *name, const void *data, size_t len, time_t mtime);
+void zf_add_str(zf_zip *z, const char *name, const char *text);
+/* The same, stored without compression. */
+void zf_add_stored(zf_zip *z, const char *name, const void *data, size_t len);
+void zf_add_dir(zf_zip *z, const char *name);
+void zf_add_symlink(zf_zip *z, const char *name, const char *target);
+/* The archive bytes (malloc'd, *len set); frees z. */
+void *zf_finish(zf_zip *z, size_t *len);
+/* zf_finish() written to path. */
+void zf_finish_to(zf_zip *z, const char *path);
+/* 2024-03-01 10:00:00 in the local time zone. */
+time_t zf_default_mtime(void);
+
+#endif
