@@ -34,26 +34,26 @@ SPY_MODULE(spy_mod_calendar)
 SPY_MODULE(spy_mod_global_preferences)
 
 /* Android bug report (check-bugreport order, spec/android.md §3) */
-/* SPY_MODULE(spy_mod_dumpsys_accessibility) */
-/* SPY_MODULE(spy_mod_dumpsys_activities) */
-/* SPY_MODULE(spy_mod_dumpsys_appops) */
-/* SPY_MODULE(spy_mod_dumpsys_battery_daily) */
-/* SPY_MODULE(spy_mod_dumpsys_battery_history) */
-/* SPY_MODULE(spy_mod_dbinfo) */
-/* SPY_MODULE(spy_mod_dumpsys_get_prop) */
-/* SPY_MODULE(spy_mod_dumpsys_packages) */
-/* SPY_MODULE(spy_mod_dumpsys_platform_compat) */
-/* SPY_MODULE(spy_mod_dumpsys_receivers) */
-/* SPY_MODULE(spy_mod_dumpsys_adb_state) */
-/* SPY_MODULE(spy_mod_bugreport_timestamps) */
-/* SPY_MODULE(spy_mod_tombstones) */
+SPY_MODULE(spy_mod_dumpsys_accessibility)
+SPY_MODULE(spy_mod_dumpsys_activities)
+SPY_MODULE(spy_mod_dumpsys_appops)
+SPY_MODULE(spy_mod_dumpsys_battery_daily)
+SPY_MODULE(spy_mod_dumpsys_battery_history)
+SPY_MODULE(spy_mod_dbinfo)
+SPY_MODULE(spy_mod_dumpsys_get_prop)
+SPY_MODULE(spy_mod_dumpsys_packages)
+SPY_MODULE(spy_mod_dumpsys_platform_compat)
+SPY_MODULE(spy_mod_dumpsys_receivers)
+SPY_MODULE(spy_mod_dumpsys_adb_state)
+SPY_MODULE(spy_mod_bugreport_timestamps)
+SPY_MODULE(spy_mod_tombstones)
 
 /* AndroidQF (check-androidqf order, spec/android.md §1.3.3) */
-/* SPY_MODULE(spy_mod_aqf_packages) */
-/* SPY_MODULE(spy_mod_aqf_processes) */
-/* SPY_MODULE(spy_mod_aqf_get_prop) */
-/* SPY_MODULE(spy_mod_aqf_settings) */
-/* SPY_MODULE(spy_mod_aqf_files) */
-/* SPY_MODULE(spy_mod_aqf_log_timestamps) */
-/* SPY_MODULE(spy_mod_root_binaries) */
-/* SPY_MODULE(spy_mod_mounts) */
+SPY_MODULE(spy_mod_aqf_packages)
+SPY_MODULE(spy_mod_aqf_processes)
+SPY_MODULE(spy_mod_aqf_get_prop)
+SPY_MODULE(spy_mod_aqf_settings)
+SPY_MODULE(spy_mod_aqf_files)
+SPY_MODULE(spy_mod_aqf_log_timestamps)
+SPY_MODULE(spy_mod_root_binaries)
+SPY_MODULE(spy_mod_mounts)

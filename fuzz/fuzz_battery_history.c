@@ -1,0 +1,23 @@
+/* Fuzz target: the history of dumpsys batterystats (spec/android.md §4.5). */
+#include "fuzz_dumpsys_common.h"
+#include "modules/android/dumpsys_parse.h"
+
+static int sink(json_t *rec, void *ud)
+{
+    static const char *const keys[] = {"time_elapsed", "event",   "uid",
+                                       "package_name", "service", NULL};
+    (void)ud;
+    fd_strings(rec, keys);
+    fd_emit(rec);
+    json_decref(rec);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *buf = fd_copy(data, size);
+    if (buf)
+        spy_parse_battery_history(buf, size, sink, NULL);
+    free(buf);
+    return 0;
+}

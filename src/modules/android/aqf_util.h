@@ -1,0 +1,48 @@
+/* What the AndroidQF modules share: finding and reading their member
+ * (spec/android.md §1.3), cleaning text as MVT decodes it, and walking the
+ * JSON files AndroidQF writes (an array, or one value per line). */
+#ifndef SPY_AQF_UTIL_H
+#define SPY_AQF_UTIL_H
+
+#include "core/module.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The first member matching glob (e.g. "*\/getprop.txt") read whole, at
+ * most max bytes, NUL-terminated (*buf, free()); *label (free(), may be
+ * NULL) names it. SPY_ENOTFOUND (nothing logged) when there is none; other
+ * errors are logged with the member's name. */
+int spy_aqf_read_first(spy_mod_ctx *ctx, const char *glob, size_t max, char **buf, size_t *len,
+                       char **label);
+/* The same for one artifact already found. */
+int spy_aqf_read(spy_mod_ctx *ctx, const spy_artifact *art, size_t max, char **buf, size_t *len);
+
+/* Removes the bytes that are not part of valid UTF-8 sequences, in place
+ * (Python's decode(errors="ignore")); returns the new length. */
+size_t spy_utf8_drop_invalid(char *s, size_t len);
+
+/* Called with each element (the callback owns the reference); non-zero
+ * stops the walk and is returned. */
+typedef int (*spy_aqf_json_cb)(json_t *elem, void *ud);
+
+typedef struct spy_aqf_json_stats {
+    size_t bad;      /* lines (or a damaged array tail) that did not parse */
+    const char *why; /* the first problem, static text */
+} spy_aqf_json_stats;
+
+/* Walks text as AndroidQF writes its JSON: when it starts with '[', the
+ * array's elements one at a time (memory stays flat); otherwise, when
+ * lines is true, one JSON value per non-blank line. Invalid UTF-8 is dropped
+ * first and integers beyond 64 bits (certificate serial numbers) are kept
+ * as strings, since jansson cannot hold them. text must be writable and
+ * NUL-terminated (it may be rewritten). SPY_EFORMAT when nothing could be
+ * read; elements before damage are delivered either way. */
+int spy_aqf_json_foreach(char **text, size_t *len, bool lines, spy_aqf_json_cb cb, void *ud,
+                         spy_aqf_json_stats *st);
+
+/* Text after the last '/'. */
+const char *spy_aqf_basename(const char *path);
+
+#endif

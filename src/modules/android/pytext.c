@@ -1,0 +1,265 @@
+#include "modules/android/pytext.h"
+
+#include "core/mem.h"
+
+#include <string.h>
+
+/* Bytes of the line break at p (0 when none): the breaks of str.splitlines(). */
+static size_t break_len(const unsigned char *p, const unsigned char *end)
+{
+    switch (p[0]) {
+    case '\n':
+    case '\v':
+    case '\f':
+    case 0x1c:
+    case 0x1d:
+    case 0x1e: return 1;
+    case '\r': return p + 1 < end && p[1] == '\n' ? 2 : 1;
+    case 0xc2: return p + 1 < end && p[1] == 0x85 ? 2 : 0;
+    case 0xe2: return p + 2 < end && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9) ? 3 : 0;
+    default: return 0;
+    }
+}
+
+void spy_lines_init(spy_lines *it, const char *text, size_t len)
+{
+    it->p = text;
+    it->end = text ? text + len : text;
+}
+
+bool spy_lines_next(spy_lines *it, spy_text *line)
+{
+    if (!it->p || it->p >= it->end)
+        return false;
+    const unsigned char *s = (const unsigned char *)it->p, *end = (const unsigned char *)it->end;
+    const unsigned char *q = s;
+    size_t br = 0;
+    for (; q < end; q++) {
+        /* only these lead bytes can start a break */
+        if ((*q <= 0x1e || *q == 0xc2 || *q == 0xe2) && (br = break_len(q, end)) != 0)
+            break;
+    }
+    line->p = it->p;
+    line->n = (size_t)(q - s);
+    it->p = (const char *)(q + br);
+    return true;
+}
+
+/* Bytes of the Python whitespace character starting at p (0 when none). */
+static size_t space_fwd(const unsigned char *p, const unsigned char *end)
+{
+    if (*p == ' ' || (*p >= '\t' && *p <= '\r') || (*p >= 0x1c && *p <= 0x1f))
+        return 1;
+    size_t n = (size_t)(end - p);
+    if (n >= 2 && p[0] == 0xc2 && (p[1] == 0x85 || p[1] == 0xa0))
+        return 2;
+    if (n < 3)
+        return 0;
+    if ((p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80) ||
+        (p[0] == 0xe2 && p[1] == 0x80 &&
+         (p[2] <= 0x8a || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf)) ||
+        (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f) ||
+        (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80))
+        return 3;
+    return 0;
+}
+
+/* The same for the character ending at end (start bounds the look-back). */
+static size_t space_back(const unsigned char *start, const unsigned char *end)
+{
+    for (size_t k = 1; k <= 3 && (size_t)(end - start) >= k; k++)
+        if ((k == 1 || end[-(long)k] >= 0xc0) && space_fwd(end - k, end) == k)
+            return k;
+    return 0;
+}
+
+spy_text spy_text_lstrip(spy_text t)
+{
+    const unsigned char *p = (const unsigned char *)t.p, *end = p + t.n;
+    size_t k;
+    while (p < end && (k = space_fwd(p, end)) != 0)
+        p += k;
+    return spy_text_of((const char *)p, (size_t)(end - p));
+}
+
+spy_text spy_text_rstrip(spy_text t)
+{
+    const unsigned char *p = (const unsigned char *)t.p, *end = p + t.n;
+    size_t k;
+    while (end > p && (k = space_back(p, end)) != 0)
+        end -= k;
+    return spy_text_of(t.p, (size_t)(end - p));
+}
+
+spy_text spy_text_strip(spy_text t)
+{
+    return spy_text_rstrip(spy_text_lstrip(t));
+}
+
+spy_text spy_text_rstrip_chars(spy_text t, const char *chars)
+{
+    while (t.n && t.p[t.n - 1] && strchr(chars, t.p[t.n - 1]))
+        t.n--;
+    return t;
+}
+
+spy_text spy_text_strip_chars(spy_text t, const char *chars)
+{
+    while (t.n && t.p[0] && strchr(chars, t.p[0]))
+        t.p++, t.n--;
+    return spy_text_rstrip_chars(t, chars);
+}
+
+bool spy_text_starts(spy_text t, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return t.n >= n && memcmp(t.p, prefix, n) == 0;
+}
+
+bool spy_text_ends(spy_text t, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return t.n >= n && memcmp(t.p + t.n - n, suffix, n) == 0;
+}
+
+bool spy_text_eq(spy_text t, const char *s)
+{
+    return t.n == strlen(s) && memcmp(t.p, s, t.n) == 0;
+}
+
+long spy_text_find(spy_text t, const char *needle, size_t from)
+{
+    size_t n = strlen(needle);
+    if (from > t.n)
+        return -1;
+    if (n == 0)
+        return (long)from;
+    /* memmem() is a GNU extension; needles here are a few bytes */
+    const char *p = t.p + from, *end = t.p + t.n;
+    while ((size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p) - n + 1))) {
+        if (memcmp(p, needle, n) == 0)
+            return (long)(p - t.p);
+        p++;
+    }
+    return -1;
+}
+
+size_t spy_text_indent(spy_text t)
+{
+    size_t i = 0;
+    while (i < t.n && t.p[i] == ' ')
+        i++;
+    return i;
+}
+
+spy_text spy_text_sub(spy_text t, size_t from, size_t to)
+{
+    if (to > t.n)
+        to = t.n;
+    if (from > to)
+        from = to;
+    return spy_text_of(t.p + from, to - from);
+}
+
+spy_text spy_text_pyslice(spy_text t, long start, long stop)
+{
+    long n = (long)t.n;
+    if (start < 0)
+        start = start + n < 0 ? 0 : start + n;
+    if (stop < 0)
+        stop = stop + n < 0 ? 0 : stop + n;
+    if (start > n)
+        start = n;
+    if (stop > n)
+        stop = n;
+    return stop > start ? spy_text_of(t.p + start, (size_t)(stop - start))
+                        : spy_text_of(t.p + start, 0);
+}
+
+spy_text spy_text_head(spy_text t, size_t n)
+{
+    size_t i = 0, cps = 0;
+    while (i < t.n) {
+        if (((unsigned char)t.p[i] & 0xc0) != 0x80) {
+            if (cps == n)
+                break;
+            cps++;
+        }
+        i++;
+    }
+    return spy_text_of(t.p, i);
+}
+
+bool spy_text_word(spy_text *rest, spy_text *word)
+{
+    *rest = spy_text_lstrip(*rest);
+    if (rest->n == 0)
+        return false;
+    const unsigned char *p = (const unsigned char *)rest->p, *end = p + rest->n, *q = p;
+    while (q < end && space_fwd(q, end) == 0)
+        q++;
+    *word = spy_text_of(rest->p, (size_t)(q - p));
+    *rest = spy_text_of((const char *)q, (size_t)(end - q));
+    return true;
+}
+
+bool spy_text_field(spy_text *rest, const char *sep, spy_text *field)
+{
+    if (!rest->p)
+        return false;
+    long at = spy_text_find(*rest, sep, 0);
+    if (at < 0) {
+        *field = *rest;
+        rest->p = NULL;
+        rest->n = 0;
+        return true;
+    }
+    size_t k = strlen(sep);
+    *field = spy_text_of(rest->p, (size_t)at);
+    *rest = spy_text_of(rest->p + at + k, rest->n - (size_t)at - k);
+    return true;
+}
+
+size_t spy_text_count_fields(spy_text t, const char *sep)
+{
+    size_t n = 0;
+    spy_text f;
+    while (spy_text_field(&t, sep, &f))
+        n++;
+    return n;
+}
+
+bool spy_text_partition(spy_text t, const char *sep, spy_text *before, spy_text *after)
+{
+    long at = spy_text_find(t, sep, 0);
+    if (at < 0) {
+        *before = t;
+        *after = spy_text_of(t.p + t.n, 0);
+        return false;
+    }
+    size_t k = strlen(sep);
+    *before = spy_text_of(t.p, (size_t)at);
+    *after = spy_text_of(t.p + at + k, t.n - (size_t)at - k);
+    return true;
+}
+
+json_t *spy_text_json(spy_text t)
+{
+    return json_stringn_nocheck(t.n ? t.p : "", t.n);
+}
+
+char *spy_text_dup(spy_text t)
+{
+    return spy_xstrndup(t.n ? t.p : "", t.n);
+}
+
+char *spy_text_dup_without(spy_text t, char ch)
+{
+    char *out = spy_xmalloc(t.n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < t.n; i++)
+        if (t.p[i] != ch)
+            out[o++] = t.p[i];
+    out[o] = '\0';
+    return out;
+}

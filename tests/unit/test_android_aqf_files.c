@@ -1,0 +1,263 @@
+/* AQFFiles (spec/android.md §4.18): files.json as an array and as one
+ * object per line, times converted to the device zone (Europe/Belgrade,
+ * summer and winter) or UTC, MACB timeline rows, file-path and hash
+ * indicators (mvt-indicators/intellexa_predator, novispy, ResidentBat), the
+ * /data/local/tmp heuristic, damaged lines. */
+#include "aqf_test.h"
+#include "zip_fixture.h"
+
+#include "modules/android/flat_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const spy_module spy_mod_aqf_files;
+
+static const char *const PATTERNS[] = {
+    "[file:path='/data/local/tmp/wd/fs.db']",
+    "[file:path='/data/local/tmp/dropbox']",
+    "[file:hashes.sha256='54ee2c4f3e2396b6f92def135d68abd35d63ca7f9c304633a36f705ba4728cb7']",
+    "[file:hashes.sha256='820c394b22b950335eb5cf21bc7df5c7a33081169f41440c74d67e7a8f196960']",
+    "[file:hashes.md5='d41d8cd98f00b204e9800998ecf8427e']",
+    NULL};
+
+#define GETPROP "[ro.build.version.sdk]: [34]\n[persist.sys.timezone]: [Europe/Belgrade]\n"
+#define SHELL   " (u:object_r:shell_data_file:s0)"
+
+static char *qf(const char *root, const char *fixture, bool with_getprop)
+{
+    char *text = af_fixture("aqf_files", fixture, NULL);
+    const char *files[] = {"files.json", text, with_getprop ? "getprop.txt" : NULL, GETPROP, NULL};
+    char *dir = at_qf(root, files);
+    free(text);
+    return dir;
+}
+
+static void test_array_device_zone(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    char *dir = qf(root, "files.json", true);
+    char *stix = mh_stix(PATTERNS);
+    mh_result r;
+    at_run(&spy_mod_aqf_files, dir, stix, &r);
+    assert_int_equal(r.exit_code, 1);
+    assert_int_equal(json_array_size(r.records), 7);
+    mt_equal(mt_rec(&r, 0),
+             "{\"path\": \"/data/local/tmp/wd/fs.db\", \"size\": 1024, \"mode\": \"-rw-------\", "
+             "\"user_id\": 2000, \"user_name\": \"shell\", \"group_id\": 2000, \"group_name\": "
+             "\"shell\", \"changed_time\": \"2024-07-01 14:00:00.000000\", \"modified_time\": "
+             "\"2024-03-01 12:00:00.000000\", \"access_time\": \"2024-03-01 12:00:00.000000\", "
+             "\"error\": \"\", \"context\": \"u:object_r:shell_data_file:s0\", \"sha1\": \"\", "
+             "\"sha256\": \"\", \"sha512\": \"\", \"md5\": \"\"}");
+    assert_int_equal(json_array_size(r.alerts), 5);
+    at_alert(&r, 0, "CRITICAL",
+             "Found a known suspicious file path \"/data/local/tmp/wd/fs.db\" matching indicators "
+             "form \"TestMalware\"");
+    assert_string_equal(mt_match(&r, 0, "type"), "file_paths");
+    /* the collector itself is skipped; the decoy /data/local/tmpx/ is not suspicious */
+    at_alert(&r, 1, "HIGH",
+             "Found executable file at suspicious path \"/data/local/tmp/frida-server\"");
+    at_alert(&r, 2, "HIGH", "Found file at suspicious path \"/data/local/tmp/notes.txt\"");
+    at_alert(&r, 3, "CRITICAL",
+             "Found a known suspicious file with hash "
+             "\"54ee2c4f3e2396b6f92def135d68abd35d63ca7f9c304633a36f705ba4728cb7\" matching "
+             "indicators from \"TestMalware\"");
+    /* SHA-256 first: the MD5 indicator of the same file is not reported */
+    at_alert(&r, 4, "CRITICAL",
+             "Found a known suspicious file with hash "
+             "\"820c394b22b950335eb5cf21bc7df5c7a33081169f41440c74d67e7a8f196960\" matching "
+             "indicators from \"TestMalware\"");
+    assert_int_equal(json_array_size(r.timeline), 11);
+    assert_true(mt_timeline_has(&r, "2024-03-01 12:00:00.000000", "AQFFiles", "MA--",
+                                "/data/local/tmp/wd/fs.db" SHELL));
+    assert_true(mt_timeline_has(&r, "2024-07-01 14:00:00.000000", "AQFFiles", "--C-",
+                                "/data/local/tmp/wd/fs.db" SHELL));
+    assert_true(mt_timeline_has(&r, "2024-03-01 12:01:00.000000", "AQFFiles", "M-C-",
+                                "/data/local/tmp/frida-server"));
+    assert_true(mt_timeline_has(&r, "2024-03-01 12:02:00.000000", "AQFFiles", "-A--",
+                                "/data/local/tmp/frida-server"));
+    assert_true(mt_timeline_has(&r, "2024-07-01 15:00:00.000000", "AQFFiles", "-A--",
+                                "/sdcard/Download/update.apk (u:object_r:fuse:s0)"));
+    assert_true(mt_timeline_has(&r, "2024-07-01 14:00:00.000000", "AQFFiles", "MAC-",
+                                "/data/local/tmp/notes.txt" SHELL));
+    mh_result_free(&r);
+    free(stix);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
+static void test_lines_utc(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    char *dir = qf(root, "files_lines.json", false); /* no getprop.txt: UTC */
+    char *stix = mh_stix(PATTERNS);
+    mh_result r;
+    at_run(&spy_mod_aqf_files, dir, stix, &r);
+    assert_int_equal(json_array_size(r.records), 4);
+    mt_keys(mt_rec(&r, 0), "path,size,mode,user_id,group_id,changed_time,modified_time,"
+                           "access_time,error,context,sha1,sha256,sha512,md5,mime_type");
+    mt_str(mt_rec(&r, 0), "changed_time", "2024-07-01 12:00:00.000000");
+    mt_str(mt_rec(&r, 0), "access_time", "2024-03-01 11:00:00.000000");
+    assert_int_equal(json_array_size(r.alerts), 4);
+    mh_result_free(&r);
+    free(stix);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
+static void test_no_indicators_and_check_iocs(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    char *dir = qf(root, "files.json", true);
+    char *stix = mh_stix(PATTERNS);
+    mh_result clean, with, again;
+    at_run(&spy_mod_aqf_files, dir, NULL, &clean);
+    /* MVT runs even the /data/local/tmp heuristic only with indicators */
+    assert_int_equal(clean.exit_code, 0);
+    assert_int_equal(json_array_size(clean.alerts), 0);
+    assert_int_equal(json_array_size(clean.timeline), 11);
+    at_run(&spy_mod_aqf_files, dir, stix, &with);
+    at_recheck(&spy_mod_aqf_files, clean.out_dir, stix, &again);
+    assert_int_equal(again.exit_code, 1);
+    mt_same_alerts(&with, &again);
+    mh_result_free(&clean);
+    mh_result_free(&with);
+    mh_result_free(&again);
+    free(stix);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
+static void run_text(const char *files_json, const char *getprop, mh_result *r)
+{
+    char *root = tu_mkdtemp();
+    const char *files[] = {"files.json", files_json, getprop ? "getprop.txt" : NULL, getprop, NULL};
+    char *dir = at_qf(root, files);
+    at_run(&spy_mod_aqf_files, dir, NULL, r);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    mh_result r;
+    /* a broken line is skipped, the others kept; a time that is not a
+     * number stays as found; a fraction is kept to the microsecond; an
+     * unknown zone name falls back to UTC */
+    run_text("{\"path\":\"/a\",\"modified_time\":1709290800.25}\n{\"path\":\"/b\",\"modi\n"
+             "\n{\"path\":\"/c\xff\",\"modified_time\":\"yesterday\",\"access_time\":null}\n[1]\n",
+             "[persist.sys.timezone]: [../../etc/passwd]\n", &r);
+    assert_int_equal(r.exit_code, 0);
+    assert_int_equal(json_array_size(r.records), 2);
+    mt_str(mt_rec(&r, 0), "modified_time", "2024-03-01 11:00:00.250000");
+    mt_str(mt_rec(&r, 1), "path", "/c");
+    mt_str(mt_rec(&r, 1), "modified_time", "yesterday");
+    mt_null(mt_rec(&r, 1), "access_time");
+    assert_int_equal(json_array_size(r.timeline), 2);
+    mh_result_free(&r);
+    /* garbage and an empty file: the module fails, nothing crashes */
+    run_text("\x1f\x8b\x08\x00garbage", GETPROP, &r);
+    assert_int_equal(r.exit_code, 4);
+    mh_result_free(&r);
+    run_text("\xEF\xBB\xBF[{\"path\":\"/x\"},{\"path\":", GETPROP, &r); /* BOM, truncated */
+    assert_int_equal(json_array_size(r.records), 1);
+    assert_int_equal(r.exit_code, 0);
+    mh_result_free(&r);
+}
+
+/* A ZIP with its files at the archive root (read as if under one folder,
+ * an extension over MVT) and the collector's one-object-per-line form. */
+static void test_zip_root_level(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    char *zip = tu_join(root, AF_QF_UUID ".zip");
+    char *text = af_fixture("aqf_files", "files_lines.json", NULL);
+    zf_zip *z = zf_new();
+    zf_add_str(z, "getprop.txt", GETPROP);
+    zf_add_str(z, "files.json", text);
+    zf_finish_to(z, zip);
+    char *stix = mh_stix(PATTERNS);
+    mh_result r;
+    at_run(&spy_mod_aqf_files, zip, stix, &r);
+    assert_int_equal(json_array_size(r.records), 4);
+    mt_str(mt_rec(&r, 0), "changed_time", "2024-07-01 14:00:00.000000");
+    assert_int_equal(json_array_size(r.alerts), 4);
+    mh_result_free(&r);
+    free(stix);
+    free(text);
+    tu_rmtree(root);
+    free(root);
+    free(zip);
+}
+
+/* The fast reader of flat entries gives what jansson gives, or declines. */
+static void test_flat_reader(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "{\"path\":\"/a\\\"b\\\\c\\/d\\n\\t\",\"size\":9223372036854775807,\"n\":-12,"
+        "\"t\":true,\"f\":false,\"x\":null}",
+        "{\"p\":\"\\ud83d\\ude00 \\u00e9 \\u0000.\",\"p\":\"dup\",\"q\":\"caf\xc3\xa9\"}",
+        "{ \"k\" : \"v\" , \"k2\":\"\" }",
+        "{}",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        size_t used = 0;
+        json_t *fast = spy_flat_json_object(lines[i], strlen(lines[i]), &used);
+        assert_non_null(fast);
+        assert_int_equal(used, strlen(lines[i]));
+        json_t *ref = json_loads(lines[i], JSON_ALLOW_NUL, NULL);
+        assert_non_null(ref);
+        char *a = json_dumps(fast, JSON_COMPACT), *b = json_dumps(ref, JSON_COMPACT);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+        json_decref(fast);
+        json_decref(ref);
+    }
+    /* declined: nesting, reals, overflow, leading zeros, lone surrogates,
+     * raw control characters, NUL in a key, invalid UTF-8 */
+    static const char *const declined[] = {
+        "{\"a\":{}}",
+        "{\"a\":[1]}",
+        "{\"a\":1.5}",
+        "{\"a\":1e3}",
+        "{\"a\":92233720368547758070}",
+        "{\"a\":01}",
+        "{\"a\":\"\\udc00\"}",
+        "{\"a\":\"x\ty\"}",
+        "{\"a\\u0000\":1}",
+        "{\"a\":\"\xff\"}",
+        "{\"a\":1,}",
+        "{\"a\" 1}",
+        "[{\"a\":1}]",
+        "{\"a\":tru}",
+        "{\"a\":\"unterminated}",
+    };
+    for (size_t i = 0; i < sizeof declined / sizeof declined[0]; i++) {
+        size_t used = 0;
+        assert_null(spy_flat_json_object(declined[i], strlen(declined[i]), &used));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_array_device_zone),
+        cmocka_unit_test(test_lines_utc),
+        cmocka_unit_test(test_no_indicators_and_check_iocs),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_flat_reader),
+        cmocka_unit_test(test_zip_root_level),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
