@@ -1,16 +1,22 @@
 /* Generates a large, realistic iOS backup for bench/run_ios_backup.sh: the
  * acceptance load of a heavily used phone at --scale 1 is 400k Manifest rows,
  * 40k SMS and 100k Safari visits (plus DataUsage, TCC and WhatsApp rows in
- * proportion). Schemas and seed rows come from the sample backup's .sql files
- * (samples/ios-backup/db, so the planted demo and Pegasus values are there
+ * proportion), and the plist artifacts of gen_ios_plists.c (a 30 MB
+ * Info.plist of 2,000 apps, thousands of locationd clients, ID status and
+ * OS analytics entries, WebKit resource logs, profiles). Schemas and seed rows come from the sample
+ * backup's .sql files (samples/ios-backup/db, so the planted demo and Pegasus values are there
  * too); the bulk rows are generated with a fixed-seed PRNG from realistic
  * pieces (common domains, app containers, process names).
  *
- * Usage: gen_ios_backup [--scale S] [--samples DIR] OUT_DIR
+ * Usage: gen_ios_backup [--scale S] [--samples DIR] [--encrypted-twin DIR
+ *        --password PW] OUT_DIR   (the twin: the same backup encrypted as
+ *        iOS does it, tests/lib/backup_crypt.h)
  * Writes only OUT_DIR (which must not exist) and scratch databases under
  * $TMPDIR (removed). */
+#include "backup_crypt.h"
 #include "backup_fixture.h"
 #include "core/mem.h"
+#include "gen_ios_plists.h"
 #include "testutil.h"
 
 #include <jansson.h>
@@ -310,23 +316,17 @@ static void gen_manifest_rows(bf_backup *b, long n)
     }
 }
 
-static json_t *info_plist(void)
-{
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "Build Version", "20F66", "Device Name",
-                     "Bench iPhone", "Product Type", "iPhone14,2", "Product Version", "16.5",
-                     "Target Type", "Device", "Unique Identifier", "00008110-000BE1C0000000000");
-}
-
 static void usage(void)
 {
-    fprintf(stderr, "usage: gen_ios_backup [--scale S] [--samples SAMPLE_DB_DIR] OUT_DIR\n");
+    fprintf(stderr, "usage: gen_ios_backup [--scale S] [--samples SAMPLE_DB_DIR] "
+                    "[--encrypted-twin DIR --password PW] OUT_DIR\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     double scale = 1.0;
-    const char *samples = SPY_SAMPLE_DB_DIR, *out = NULL;
+    const char *samples = SPY_SAMPLE_DB_DIR, *out = NULL, *twin = NULL, *password = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--scale") && i + 1 < argc) {
             char *end = NULL;
@@ -335,13 +335,17 @@ int main(int argc, char **argv)
                 usage();
         } else if (!strcmp(argv[i], "--samples") && i + 1 < argc) {
             samples = argv[++i];
+        } else if (!strcmp(argv[i], "--encrypted-twin") && i + 1 < argc) {
+            twin = argv[++i];
+        } else if (!strcmp(argv[i], "--password") && i + 1 < argc) {
+            password = argv[++i];
         } else if (argv[i][0] != '-' && !out) {
             out = argv[i];
         } else {
             usage();
         }
     }
-    if (!out)
+    if (!out || (twin && !password))
         usage();
     long manifest = (long)(400000 * scale), sms = (long)(40000 * scale),
          visits = (long)(100000 * scale), procs_n = (long)(1000 * scale),
@@ -352,18 +356,33 @@ int main(int argc, char **argv)
     gen_datausage(b, samples, procs_n);
     gen_whatsapp(b, samples, wa);
     gen_tcc(b, samples);
-    /* The databases are Manifest rows too: the bulk fills up to the target. */
-    gen_manifest_rows(b, manifest > 6 ? manifest - 6 : 0);
-    json_t *info = info_plist();
+    gen_plist_counts pc = {0};
+    gen_ios_plist_files(b, scale, &pc);
+    /* The databases and plists are Manifest rows too: the bulk fills up to
+     * the target (6 databases, 13 plist files). */
+    gen_manifest_rows(b, manifest > 19 ? manifest - 19 : 0);
     json_t *manifest_plist = json_pack("{s:b, s:s}", "IsEncrypted", 0, "Version", "10.0");
     json_t *status = json_pack("{s:s, s:b}", "SnapshotState", "finished", "IsFullBackup", 1);
-    bf_set_plists(b, info, manifest_plist, status);
+    bf_set_plists(b, NULL, manifest_plist, status); /* Info.plist: below, with data values */
     bf_finish(b);
-    json_decref(info);
     json_decref(manifest_plist);
     json_decref(status);
+    gen_ios_info_plist(out, scale, &pc);
     printf("gen_ios_backup: %s: scale %.2f: %ld Manifest rows, %ld SMS, %ld Safari visits, "
            "%ld DataUsage processes, %ld WhatsApp messages (plus the sample's rows)\n",
            out, scale, manifest, sms, visits, procs_n + 12, wa);
+    printf("gen_ios_backup: plists: Info.plist %.1f MB with %ld apps, %ld profiles, %ld profile "
+           "events, %ld ID status entries, %ld locationd clients, %ld OS analytics processes, "
+           "%ld WebKit log items, %ld global preferences\n",
+           (double)pc.info_bytes / 1e6, pc.apps, pc.profiles, pc.profile_events, pc.id_entries,
+           pc.locationd_clients, pc.adaily_procs, pc.webkit_items, pc.global_keys);
+    if (twin) {
+        /* The counts iOS uses, so a check pays the real key derivation. */
+        bc_opts o = {.password = password, .iter = 10000, .dpic = 10000000};
+        bc_encrypt_backup(out, twin, &o, NULL);
+        printf("gen_ios_backup: %s: the encrypted twin (password-derived key, 10M + 10k "
+               "PBKDF2 iterations)\n",
+               twin);
+    }
     return 0;
 }

@@ -23,11 +23,19 @@ typedef struct saved_feed {
     char *path;
     spy_mod_ctx *ctx;
     size_t count;
+    size_t not_records; /* array elements that are not objects */
 } saved_feed;
 
+/* Every module's check reads keys of an object: anything else in a saved
+ * array (foreign or damaged JSON) is counted, never checked. */
 static int feed_record(json_t *rec, void *ud)
 {
     saved_feed *f = ud;
+    if (!json_is_object(rec)) {
+        f->not_records++;
+        json_decref(rec);
+        return SPY_OK;
+    }
     f->count++;
     return spy_emit(f->ctx, rec);
 }
@@ -47,6 +55,9 @@ static int feed_saved(spy_mod_ctx *ctx, void *ud)
     size_t off = 0;
     int err = spy_saved_foreach_fd(fd, feed_record, f, &why, &off);
     close(fd);
+    if (f->not_records)
+        spy_skipped(ctx, f->not_records, "%s: %zu saved records are not JSON objects", f->path,
+                    f->not_records);
     if (err == SPY_EFORMAT)
         spy_error(spy_ctx_logger(ctx), "%s: %s at byte %zu (%zu records before it were checked)",
                   f->path, why ? why : "unreadable", off, f->count);

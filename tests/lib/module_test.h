@@ -67,5 +67,14 @@ void mt_one_alert(const mh_result *r, const char *level, const char *event_time,
 /* Same alerts (level, message, event_time, indicator value) in the same
  * order: check-iocs on saved results must find what the first run found. */
 void mt_same_alerts(const mh_result *a, const mh_result *b);
+/* The same for the CRITICAL alerts naming an indicator only: the matches
+ * of modules whose heuristics (HIGH or lower) MVT computes while
+ * extracting, so check-iocs cannot repeat them. (A heuristic alert whose
+ * event was marked by a match names that indicator too.) */
+void mt_same_match_alerts(const mh_result *a, const mh_result *b);
+/* check-iocs ≡ check on one backup: m run with stix, and m run without
+ * indicators then check-iocs of those results with stix, raise the same
+ * alerts and end with the same findings code. Returns the alert count. */
+size_t mt_check_iocs_same(const spy_module *m, const char *backup_dir, const char *stix);
 
 #endif

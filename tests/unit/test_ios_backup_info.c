@@ -151,11 +151,30 @@ static void test_version_data(void **state)
     assert_null(spy_ios_model_name("iPad13,1"));
 }
 
+/* check-iocs ≡ check: BackupInfo has no check, so indicators equal to
+ * saved values raise nothing, and its saved mapping re-reads cleanly. */
+static void test_check_iocs(void **state)
+{
+    (void)state;
+    char *xml = mt_fixture("backup_info", "Info.plist");
+    char *root = tu_mkdtemp();
+    char *dir = info_backup(root, xml, strlen(xml));
+    const char *pats[] = {"[app:id='net.whatsapp.WhatsApp']", "[process:name='Test iPhone']", NULL};
+    char *stix = mh_stix(pats);
+    assert_int_equal(mt_check_iocs_same(&spy_mod_backup_info, dir, stix), 0);
+    free(stix);
+    free(dir);
+    free(xml);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record),       cmocka_unit_test(test_sparse),
         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_truncated),
-        cmocka_unit_test(test_wrong_type),   cmocka_unit_test(test_version_data)};
+        cmocka_unit_test(test_wrong_type),   cmocka_unit_test(test_version_data),
+        cmocka_unit_test(test_check_iocs)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

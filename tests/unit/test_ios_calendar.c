@@ -116,6 +116,10 @@ static void test_check_iocs(void **state)
     mh_result c;
     mt_check_iocs(&spy_mod_calendar, clean.out_dir, stix, &c);
     assert_alerts(&c);
+    mh_result direct;
+    mh_run_backup(&spy_mod_calendar, dir, stix, &direct);
+    mt_same_alerts(&direct, &c);
+    mh_result_free(&direct);
     mh_result_free(&c);
     mh_result_free(&clean);
     free(stix);

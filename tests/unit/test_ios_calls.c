@@ -83,10 +83,27 @@ static void test_wrong_schema(void **state)
     free(dir);
 }
 
+/* check-iocs of saved results re-reads them cleanly and, as the direct run,
+ * raises nothing for indicators equal to a provider and a number. */
+static void test_check_iocs(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    char *dir = make_backup(root, NULL, false);
+    const char *pats[] = {"[process:name='com.apple.Telephony']",
+                          "[email-addr:value='someone@example.org']", NULL};
+    char *stix = mh_stix(pats);
+    assert_int_equal(mt_check_iocs_same(&spy_mod_calls, dir, stix), 0);
+    free(stix);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_calls),
-                                       cmocka_unit_test(test_calls_wal),
-                                       cmocka_unit_test(test_wrong_schema)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_calls), cmocka_unit_test(test_calls_wal),
+        cmocka_unit_test(test_wrong_schema), cmocka_unit_test(test_check_iocs)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,10 +73,26 @@ static void test_missing_tables(void **state)
     free(dir);
 }
 
+/* check-iocs ≡ check: an e-mail indicator equal to a saved value raises
+ * nothing either way (Contacts has no check). */
+static void test_check_iocs(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    char *dir = make_backup(root, NULL, false);
+    const char *pats[] = {"[email-addr:value='ada@example.org']", NULL};
+    char *stix = mh_stix(pats);
+    assert_int_equal(mt_check_iocs_same(&spy_mod_contacts, dir, stix), 0);
+    free(stix);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_contacts),
-                                       cmocka_unit_test(test_contacts_wal),
-                                       cmocka_unit_test(test_missing_tables)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_contacts), cmocka_unit_test(test_contacts_wal),
+        cmocka_unit_test(test_missing_tables), cmocka_unit_test(test_check_iocs)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -173,6 +173,11 @@ static void test_check_iocs(void **state)
     assert_int_equal(json_array_size(c.alerts), 1);
     assert_string_equal(mh_alert_str(&c, 0, "level"), "CRITICAL");
     assert_string_equal(mh_alert_str(&c, 0, "event_time"), "2020-12-18 17:00:00.000000");
+    mh_result direct;
+    mh_run_backup(&spy_mod_datausage, dir, stix, &direct);
+    assert_int_equal(json_array_size(direct.alerts), 4); /* 3 heuristics + the match */
+    mt_same_match_alerts(&direct, &c);
+    mh_result_free(&direct);
     mh_result_free(&c);
     mh_result_free(&clean);
     free(stix);

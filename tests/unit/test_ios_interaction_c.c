@@ -194,10 +194,29 @@ static void test_wrong_schema(void **state)
     free(root);
 }
 
+/* check-iocs ≡ check: indicators equal to a saved bundle id and sender
+ * raise nothing either way (InteractionC has no check). */
+static void test_check_iocs(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    char *sql = mt_fixture("interaction_c", "default.sql");
+    char *dir = make_backup(root, "b", sql, true);
+    const char *pats[] = {"[process:name='net.whatsapp.WhatsApp']",
+                          "[app:id='net.whatsapp.WhatsApp.Intents']", NULL};
+    char *stix = mh_stix(pats);
+    assert_int_equal(mt_check_iocs_same(&spy_mod_interaction_c, dir, stix), 0);
+    free(stix);
+    free(sql);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_records_timeline),
-                                       cmocka_unit_test(test_old_schema),
-                                       cmocka_unit_test(test_wrong_schema)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_records_timeline), cmocka_unit_test(test_old_schema),
+        cmocka_unit_test(test_wrong_schema), cmocka_unit_test(test_check_iocs)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

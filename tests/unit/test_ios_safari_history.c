@@ -116,6 +116,7 @@ static void test_records_alerts_timeline(void **state)
     assert_int_equal(json_array_size(c.alerts), 1);
     assert_string_equal(mh_alert_str(&c, 0, "message"), mh_alert_str(&r, 1, "message"));
     assert_string_equal(mt_match(&c, 0, "value"), "free247downloads.com");
+    mt_same_match_alerts(&r, &c);
     mh_result_free(&c);
     mh_result_free(&clean);
     mh_result_free(&r);

@@ -149,6 +149,10 @@ static void test_check_iocs(void **state)
     mt_check_iocs(&spy_mod_tcc, clean.out_dir, stix, &c);
     assert_int_equal(c.exit_code, 1);
     assert_bh_alert(&c);
+    mh_result direct;
+    mh_run_backup(&spy_mod_tcc, dir, stix, &direct);
+    mt_same_alerts(&direct, &c);
+    mh_result_free(&direct);
     mh_result_free(&c);
     mh_result_free(&clean);
     free(stix);

@@ -146,10 +146,29 @@ static void test_missing_and_damaged(void **state)
     free(root);
 }
 
+/* check-iocs ≡ check: indicators equal to a saved business name and
+ * phone number raise nothing either way (WhatsappContacts has no check). */
+static void test_check_iocs(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    char *sql = mt_fixture("whatsapp_contacts", "default.sql");
+    char *dir = make_backup(root, sql, NULL);
+    const char *pats[] = {"[process:name='acmetravel']", "[domain-name:value='whatsapp.net']",
+                          NULL};
+    char *stix = mh_stix(pats);
+    assert_int_equal(mt_check_iocs_same(&spy_mod_whatsapp_contacts, dir, stix), 0);
+    free(stix);
+    free(sql);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_records_timeline),
-                                       cmocka_unit_test(test_old_schema),
-                                       cmocka_unit_test(test_missing_and_damaged)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_records_timeline), cmocka_unit_test(test_old_schema),
+        cmocka_unit_test(test_missing_and_damaged), cmocka_unit_test(test_check_iocs)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

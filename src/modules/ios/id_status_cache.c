@@ -106,10 +106,8 @@ static bool has_two_nuls(const char *s, size_t n)
 static int emit_file(spy_mod_ctx *ctx, const json_t *plist, const spy_artifact *art, void *ud)
 {
     (void)ud;
-    if (!spy_plart_expect_dict(ctx, plist, art->label)) {
-        spy_skipped(ctx, 1, "%s is not a dictionary", art->label);
-        return SPY_OK;
-    }
+    if (!spy_plart_expect_dict(ctx, plist, art->label))
+        return SPY_EFORMAT;
     json_t *recs = json_array();
     size_t bad = 0, i;
     json_t *r;

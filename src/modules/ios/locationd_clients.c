@@ -66,10 +66,8 @@ static json_t *make_record(const char *key, const json_t *entry)
 static int emit_clients(spy_mod_ctx *ctx, const json_t *pl, const spy_artifact *art, void *ud)
 {
     (void)ud;
-    if (!spy_plart_expect_dict(ctx, pl, art->label)) {
-        spy_skipped(ctx, 1, "%s is not a dictionary of clients", art->label);
-        return SPY_OK;
-    }
+    if (!spy_plart_expect_dict(ctx, pl, art->label))
+        return SPY_EFORMAT;
     const char *key;
     json_t *entry;
     int err = SPY_OK;

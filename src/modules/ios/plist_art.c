@@ -58,17 +58,30 @@ int spy_plart_foreach(spy_mod_ctx *ctx, const spy_query *q, spy_plart_fn fn, voi
         spy_info(spy_ctx_logger(ctx), "Unable to find the %s plist", spy_ctx_module(ctx)->name);
         err = SPY_ENOTFOUND;
     }
+    size_t bad = 0;
     for (size_t i = 0; err == SPY_OK && i < l.n; i++) {
         json_t *pl = NULL;
         spy_info(spy_ctx_logger(ctx), "Found %s plist at path: %s", spy_ctx_module(ctx)->name,
                  l.v[i].label);
         if (spy_plart_load(ctx, &l.v[i], &pl) != SPY_OK) {
-            spy_skipped(ctx, 1, "%s could not be read", l.v[i].label);
+            bad++;
             continue;
         }
-        err = fn(ctx, pl, &l.v[i], ud);
+        int e = fn(ctx, pl, &l.v[i], ud);
         json_decref(pl);
+        if (e == SPY_EFORMAT)
+            bad++; /* parsed, but not shaped as the module reads it */
+        else
+            err = e;
     }
+    /* Graded as the database modules are: one bad file among several is
+     * skipped; when none could be read the module failed, so "no finding"
+     * never hides "could not read it". */
+    if (err == SPY_OK && bad == l.n)
+        err = SPY_EFORMAT;
+    else if (err == SPY_OK && bad)
+        spy_skipped(ctx, bad, "%zu of %zu %s files could not be read", bad, l.n,
+                    spy_ctx_module(ctx)->name);
     spy_artifacts_free(&l);
     return err;
 }

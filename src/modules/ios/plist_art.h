@@ -21,8 +21,11 @@ int spy_plart_load(spy_mod_ctx *ctx, const spy_artifact *art, json_t **out);
  * when there is none. *label (optional, free()) names it. */
 int spy_plart_first(spy_mod_ctx *ctx, const spy_query *q, json_t **out, char **label);
 
-/* Every artifact matching q, parsed and handed to fn; one that cannot be
- * parsed is reported and skipped (graded). SPY_ENOTFOUND when none. */
+/* Every artifact matching q, parsed and handed to fn; fn returns
+ * SPY_EFORMAT (after reporting it) for a file not shaped as the module
+ * reads it, any other error to stop. A file that cannot be parsed or used
+ * is skipped (graded) while others could be read; SPY_EFORMAT when none
+ * could, SPY_ENOTFOUND when there is none. */
 typedef int (*spy_plart_fn)(spy_mod_ctx *ctx, const json_t *plist, const spy_artifact *art,
                             void *ud);
 int spy_plart_foreach(spy_mod_ctx *ctx, const spy_query *q, spy_plart_fn fn, void *ud);

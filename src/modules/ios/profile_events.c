@@ -60,9 +60,8 @@ static int emit_events(spy_mod_ctx *ctx, const json_t *pl, const spy_artifact *a
     (void)ud;
     const json_t *events = json_object_get(pl, "ProfileEvents");
     if (!json_is_array(events)) {
-        spy_warn(spy_ctx_logger(ctx), "%s: no ProfileEvents array", art->label);
-        spy_skipped(ctx, 1, "%s has no ProfileEvents array", art->label);
-        return SPY_OK;
+        spy_error(spy_ctx_logger(ctx), "%s: no ProfileEvents array", art->label);
+        return SPY_EFORMAT;
     }
     size_t i, bad = 0;
     json_t *ev;
