@@ -116,7 +116,10 @@ static bool parse_time(spy_text t, char out[32])
         return false;
     for (; fd < 6; fd++)
         f *= 10;
-    snprintf(out, 32, "%04d-%02d-%02d %02d:%02d:%02d.%06d", y, mo, d, h, mi, s, f);
+    /* the values are range-checked above; the modulos tell the compiler */
+    snprintf(out, 32, "%04u-%02u-%02u %02u:%02u:%02u.%06u", (unsigned)y % 10000u,
+             (unsigned)mo % 100u, (unsigned)d % 100u, (unsigned)h % 100u, (unsigned)mi % 100u,
+             (unsigned)s % 100u, (unsigned)f % 1000000u);
     return true;
 }
 
