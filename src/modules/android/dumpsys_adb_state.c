@@ -10,6 +10,7 @@
 #include "core/timeconv.h"
 #include "modules/android/adb_b64.h"
 #include "modules/android/adb_state_parse.h"
+#include "modules/android/dumpsys_section.h"
 #include "modules/module_kit.h"
 
 #include <stdio.h>
@@ -20,12 +21,7 @@ static int adb_run(spy_mod_ctx *ctx)
 {
     const char *body = NULL;
     size_t len = 0;
-    int err = spy_android_dumpsys(spy_ctx_acq(ctx), "adb", &body, &len);
-    if (err == SPY_ENOTFOUND) {
-        spy_error(spy_ctx_logger(ctx),
-                  "Unable to find dumpstate file. Did you provide a valid bug report archive?");
-        return SPY_ENOTFOUND;
-    }
+    int err = spy_dumpsys_body(ctx, "adb", &body, &len);
     if (err != SPY_OK)
         return err;
     json_t *rec = NULL;

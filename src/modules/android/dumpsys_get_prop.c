@@ -3,18 +3,14 @@
 #include "acquire/android.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "modules/android/dumpsys_section.h"
 #include "modules/android/getprop.h"
 
 static int dgp_run(spy_mod_ctx *ctx)
 {
     const char *body = NULL;
     size_t len = 0, n = 0;
-    int err = spy_android_properties(spy_ctx_acq(ctx), &body, &len);
-    if (err == SPY_ENOTFOUND) {
-        spy_error(spy_ctx_logger(ctx),
-                  "Unable to find dumpstate file. Did you provide a valid bug report archive?");
-        return SPY_ENOTFOUND;
-    }
+    int err = spy_dumpsys_body(ctx, NULL, &body, &len);
     if (err != SPY_OK)
         return err;
     err = spy_getprop_emit(ctx, body, len, &n);

@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "modules/android/android_lists.h"
+#include "modules/android/dumpsys_section.h"
 #include "modules/android/pkg_parse.h"
 #include "modules/module_kit.h"
 
@@ -26,12 +27,7 @@ static int packages_run(spy_mod_ctx *ctx)
 {
     const char *body = NULL;
     size_t len = 0;
-    int err = spy_android_dumpsys(spy_ctx_acq(ctx), "package", &body, &len);
-    if (err == SPY_ENOTFOUND) {
-        spy_error(spy_ctx_logger(ctx),
-                  "Unable to find dumpstate file. Did you provide a valid bug report archive?");
-        return SPY_ENOTFOUND;
-    }
+    int err = spy_dumpsys_body(ctx, "package", &body, &len);
     if (err != SPY_OK)
         return err;
     size_t skipped = 0;

@@ -8,7 +8,8 @@ int spy_dumpsys_body(spy_mod_ctx *ctx, const char *service, const char **body, s
 {
     *body = NULL;
     *len = 0;
-    int err = spy_android_dumpsys(spy_ctx_acq(ctx), service, body, len);
+    int err = service ? spy_android_dumpsys(spy_ctx_acq(ctx), service, body, len)
+                      : spy_android_properties(spy_ctx_acq(ctx), body, len);
     if (err == SPY_ENOTFOUND)
         spy_error(spy_ctx_logger(ctx),
                   "Unable to find dumpstate file. Did you provide a valid bug report archive?");

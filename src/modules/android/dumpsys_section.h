@@ -10,7 +10,8 @@
 #include <stddef.h>
 
 /* SPY_OK (an absent section gives len 0); SPY_ENOTFOUND after logging
- * "Unable to find dumpstate file..."; another error after logging it. */
+ * "Unable to find dumpstate file..."; another error after logging it.
+ * service NULL: the SYSTEM PROPERTIES block. */
 int spy_dumpsys_body(spy_mod_ctx *ctx, const char *service, const char **body, size_t *len);
 
 /* A spy_record_cb that emits each record and counts them (for the
