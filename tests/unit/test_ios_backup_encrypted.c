@@ -345,7 +345,11 @@ static void test_damaged_backups(void **state)
     char *raw = tu_read(m, &n);
     tu_write(m, raw, n - 7);
     assert_int_equal(open_pw(d), SPY_EFORMAT);
-    raw[40] ^= 0x5a;
+    /* in the first AES block: its plaintext (the "SQLite format 3" magic)
+     * becomes noise whatever the key, so the outcome does not depend on the
+     * random key of the run (a later block could decrypt to a header SQLite
+     * still accepts) */
+    raw[5] ^= 0x5a;
     tu_write(m, raw, n);
     assert_int_equal(open_pw(d), SPY_EFORMAT);
     free(raw), free(m);
