@@ -204,8 +204,8 @@ static void test_flat_reader(void **state)
 {
     (void)state;
     static const char *const lines[] = {
-        "{\"path\":\"/a\\\"b\\\\c\\/d\\n\\t\",\"size\":9223372036854775807,\"n\":-12,"
-        "\"t\":true,\"f\":false,\"x\":null}",
+        ("{\"path\":\"/a\\\"b\\\\c\\/d\\n\\t\",\"size\":9223372036854775807,\"n\":-12,"
+         "\"t\":true,\"f\":false,\"x\":null}"),
         "{\"p\":\"\\ud83d\\ude00 \\u00e9 \\u0000.\",\"p\":\"dup\",\"q\":\"caf\xc3\xa9\"}",
         "{ \"k\" : \"v\" , \"k2\":\"\" }",
         "{}",
