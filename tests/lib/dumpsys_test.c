@@ -99,3 +99,19 @@ char *dt_crlf(const char *text)
     out[k] = '\0';
     return out;
 }
+
+void dt_recheck_same(const spy_module *m, const char *saved_dir, const char *stix,
+                     const mh_result *with)
+{
+    mh_result re;
+    dt_recheck(m, saved_dir, stix, &re);
+    assert_int_equal(re.exit_code, 1);
+    mt_same_alerts(with, &re);
+    mh_result_free(&re);
+}
+
+int dt_collect(json_t *record, void *array)
+{
+    json_array_append_new(array, record);
+    return 0;
+}

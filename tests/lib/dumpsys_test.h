@@ -18,6 +18,13 @@ void dt_run(const spy_module *m, const char *root, const char *service, const ch
 void dt_run_no_dumpstate(const spy_module *m, const char *root, mh_result *r);
 /* android check-iocs with only module m on a saved results folder. */
 void dt_recheck(const spy_module *m, const char *saved_dir, const char *stix, mh_result *r);
+/* android check-iocs with only module m on the output of a run without
+ * indicators (saved_dir) finds exactly the alerts of the run `with` that had
+ * them, and ends with exit 1. */
+void dt_recheck_same(const spy_module *m, const char *saved_dir, const char *stix,
+                     const mh_result *with);
+/* A parser callback appending each record to the JSON array ud. */
+int dt_collect(json_t *record, void *array);
 /* The i-th alert has this level, event time and message (fails when absent). */
 void dt_alert(const mh_result *r, size_t i, const char *level, const char *event_time,
               const char *message);
