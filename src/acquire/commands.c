@@ -83,6 +83,17 @@ const spy_check_cmd spy_cmd_android_check_bugreport = {.platform = "android",
                                                        .close_acq = close_acq,
                                                        .always_hashes = true};
 
+static int open_nested_bugreport(const spy_acq *parent, const spy_check_opts *o, spy_acq *out)
+{
+    (void)o;
+    return spy_androidqf_open_nested_bugreport(parent, out);
+}
+
+/* spec/android.md §1.3.3 steps 3-5, in MVT's order. */
+static const spy_nested_step androidqf_nested[] = {
+    {open_nested_bugreport, SPY_ACQ_ANDROID_BUGREPORT},
+};
+
 const spy_check_cmd spy_cmd_android_check_androidqf = {
     .platform = "android",
     .command = "check-androidqf",
@@ -92,8 +103,8 @@ const spy_check_cmd spy_cmd_android_check_androidqf = {
     .open_acq = open_androidqf,
     .describe = spy_android_describe,
     .close_acq = close_acq,
-    .open_nested = spy_androidqf_open_nested_bugreport,
-    .nested_kinds = SPY_ACQ_ANDROID_BUGREPORT,
+    .nested = androidqf_nested,
+    .n_nested = sizeof androidqf_nested / sizeof androidqf_nested[0],
     .end_note = "The acquisition is over: disable Developer options and USB debugging (ADB) on "
                 "the device now.\nADB gives powerful access to the phone and should stay off "
                 "when it is not needed."};

@@ -116,8 +116,8 @@ static int handle_option(int opt, const char *group, const spy_cli_cmd *c, spy_c
     case 'p': o->password = optarg; return -1;
     case 'n': o->non_interactive = true; return -1;
     case 'k': o->key_file = optarg; return -1;
-    case 't':
-    case 'd': return -1; /* used by later readers */
+    case 't': o->timezone = optarg; return -1;
+    case 'd': return -1; /* MVT's VirusTotal lookup delay: accepted, nothing is looked up */
     case 'j':
         if (parse_threads(optarg, &o->threads))
             return -1;

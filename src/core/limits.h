@@ -24,6 +24,8 @@
 /* Run loop */
 #define SPY_MAX_THREADS 16u
 #define SPY_MAX_MODULES 256u
+/* Acquisitions nested in one (an AndroidQF bug report, backup, intrusion logs). */
+#define SPY_MAX_NESTED 4u
 
 /* Timeline rows kept in memory before a sorted run is spilled to the output folder. */
 #define SPY_TIMELINE_RUN_BYTES (8u * 1024u * 1024u)

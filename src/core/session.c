@@ -76,15 +76,14 @@ static size_t select_modules(const spy_check_cmd *cmd, const spy_check_opts *o,
     return n;
 }
 
-/* Modules of the nested acquisition, after the n already in sel (-m does
- * not narrow them: MVT's -m applies to the command's own step). */
-static size_t select_nested(const spy_check_cmd *cmd, const spy_check_opts *o,
+/* Modules of a nested acquisition of these kinds, after the n already in
+ * sel (-m does not narrow them: MVT's -m applies to the command's own step). */
+static size_t select_nested(const spy_check_cmd *cmd, const spy_check_opts *o, unsigned kinds,
                             const spy_module **sel, size_t n)
 {
     const spy_module *const *table = o->modules ? o->modules : spy_builtin_modules;
     for (size_t i = 0; table[i] && n < SPY_MAX_MODULES; i++)
-        if ((table[i]->acquisitions & cmd->nested_kinds) &&
-            !(table[i]->acquisitions & cmd->acq_kinds))
+        if ((table[i]->acquisitions & kinds) && !(table[i]->acquisitions & cmd->acq_kinds))
             sel[n++] = table[i];
     return n;
 }
@@ -169,8 +168,8 @@ typedef struct session {
     spy_afile *log_file;
     spy_acq acq;
     bool acq_open;
-    spy_acq nested; /* cmd->open_nested */
-    bool nested_open;
+    spy_acq nested[SPY_MAX_NESTED]; /* cmd->nested, those that opened */
+    size_t n_nested;
     spy_run run;
 } session;
 
@@ -192,8 +191,8 @@ static void close_session(session *s, const spy_check_cmd *cmd)
     spy_log_set_file_fd(-1);
     if (s->log_file)
         spy_afile_commit(s->log_file);
-    if (s->nested_open)
-        spy_acq_close(&s->nested); /* before its parent: it borrows from it */
+    for (size_t i = 0; i < s->n_nested; i++)
+        spy_acq_close(&s->nested[i]); /* before their parent: they borrow from it */
     if (s->acq_open && cmd->close_acq)
         cmd->close_acq(&s->acq);
     spy_timeline_free(s->run.timeline);
@@ -204,9 +203,9 @@ static void close_session(session *s, const spy_check_cmd *cmd)
     spy_iocs_free(s->iocs);
 }
 
-/* Jobs [0, n_main) run on the acquisition, the rest on the nested one. */
+/* Job i runs on the acquisition when owner[i] is NULL, else on owner[i]. */
 static int run_checks(session *s, const spy_check_cmd *cmd, const spy_check_opts *o,
-                      const spy_module **sel, size_t n, size_t n_main)
+                      const spy_module **sel, size_t n, const spy_acq **owner)
 {
     spy_run *r = &s->run;
     r->acq = &s->acq;
@@ -224,7 +223,7 @@ static int run_checks(session *s, const spy_check_cmd *cmd, const spy_check_opts
     spy_job *jobs = spy_xcalloc(n ? n : 1, sizeof *jobs);
     for (size_t i = 0; i < n; i++) {
         jobs[i].module = sel[i];
-        jobs[i].acq = i >= n_main ? &s->nested : NULL;
+        jobs[i].acq = owner[i];
     }
     int err = spy_run_jobs(r, jobs, n);
     free(jobs);
@@ -274,17 +273,27 @@ int spy_session_check(const spy_check_cmd *cmd, const spy_check_opts *o)
         if (s.acq_open && cmd->describe)
             cmd->describe(&s.acq);
     }
+    const spy_acq *owner[SPY_MAX_MODULES] = {0};
     size_t n_all = n;
     bool nested_failed = false; /* present but unreadable: its modules could not run */
-    if (code == SPY_EXIT_CLEAN && cmd->open_nested) {
-        int err = cmd->open_nested(&s.acq, &s.nested);
-        s.nested_open = err == SPY_OK;
-        nested_failed = err != SPY_OK && err != SPY_ENOTFOUND;
-        if (s.nested_open)
-            n_all = select_nested(cmd, o, sel, n);
+    for (size_t i = 0; code == SPY_EXIT_CLEAN && i < cmd->n_nested && i < SPY_MAX_NESTED; i++) {
+        spy_acq *dst = &s.nested[s.n_nested];
+        int err = cmd->nested[i].open(&s.acq, o, dst);
+        if (err == SPY_EPASSWORD) {
+            code = SPY_EXIT_INPUT; /* MVT: a wrong password ends the run */
+            break;
+        }
+        nested_failed |= err != SPY_OK && err != SPY_ENOTFOUND;
+        if (err != SPY_OK)
+            continue;
+        s.n_nested++;
+        size_t before = n_all;
+        n_all = select_nested(cmd, o, cmd->nested[i].kinds, sel, n_all);
+        for (size_t j = before; j < n_all; j++)
+            owner[j] = dst;
     }
     if (code == SPY_EXIT_CLEAN)
-        code = run_checks(&s, cmd, o, sel, n_all, n);
+        code = run_checks(&s, cmd, o, sel, n_all, owner);
     if (nested_failed && code < SPY_EXIT_USAGE)
         code += SPY_EXIT_MODULE_FAILED;
     close_session(&s, cmd);

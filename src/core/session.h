@@ -34,6 +34,15 @@ int spy_session_load_iocs(const spy_ioc_opts *o, spy_iocs **out);
 
 struct spy_check_opts;
 
+/* One nested acquisition. open() returns SPY_OK; SPY_ENOTFOUND after its
+ * "Skipping ..." warning (not a failure); SPY_EPASSWORD when the password
+ * is wrong or missing (fatal for the run, as in MVT); another error after a
+ * line saying why it is unusable (its modules count as failed). */
+typedef struct spy_nested_step {
+    int (*open)(const spy_acq *parent, const struct spy_check_opts *o, spy_acq *out);
+    unsigned kinds;
+} spy_nested_step;
+
 typedef struct spy_check_cmd {
     const char *platform; /* "ios" | "android" */
     const char *command;  /* "check-backup", ... */
@@ -50,12 +59,12 @@ typedef struct spy_check_cmd {
     void (*close_acq)(spy_acq *acq);
     /* Logs what the acquisition is of (device, OS version, date); may be NULL. */
     void (*describe)(const spy_acq *acq);
-    /* A second acquisition inside the first (the bug report of an AndroidQF
-     * acquisition): its modules of nested_kinds (not narrowed by -m) run
-     * after the command's own, into the same outputs. Returns SPY_OK, or
-     * logs why they are skipped. May be NULL. */
-    int (*open_nested)(const spy_acq *acq, spy_acq *out);
-    unsigned nested_kinds;
+    /* Acquisitions inside the first (an AndroidQF acquisition's bug report,
+     * backup.ab and intrusion logs, spec/android.md §1.3.3), in this order:
+     * the modules of each one's kinds (not narrowed by -m) run after the
+     * command's own, into the same outputs. */
+    const struct spy_nested_step *nested;
+    size_t n_nested;
     const char *end_note; /* a note printed after the alert counts; may be NULL */
     bool always_hashes;   /* input hashes in info.json even without -H (MVT) */
 } spy_check_cmd;
@@ -74,6 +83,7 @@ typedef struct spy_check_opts {
     const char *password;             /* -p: encrypted backups (design.md §6) */
     const char *key_file;             /* -k: key from extract-key */
     bool non_interactive;             /* -n: never prompt for a password */
+    const char *timezone;             /* -t: IANA zone of intrusion logs, or NULL */
     const spy_module *const *modules; /* NULL: the built-in table */
 } spy_check_opts;
 
