@@ -120,7 +120,8 @@ static void fz_close(spy_acq *a)
     (void)a;
 }
 
-static const spy_acq_ops fz_ops = {fz_find, fz_open_db, fz_read, fz_close};
+static const spy_acq_ops fz_ops = {
+    .find = fz_find, .open_db = fz_open_db, .read = fz_read, .close = fz_close};
 
 static spy_iocs *fz_iocs(void)
 {

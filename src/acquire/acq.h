@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum spy_acq_kind {
     SPY_ACQ_IOS_BACKUP = 1u << 0,
@@ -57,6 +58,10 @@ typedef struct spy_query {
 
 typedef struct spy_acq spy_acq;
 
+/* A member read in pieces (acquire/stream.h), so a file of hundreds of MB
+ * never has to sit in memory whole. */
+typedef struct spy_stream spy_stream;
+
 typedef struct spy_acq_ops {
     int (*find)(const spy_acq *a, const spy_query *q, spy_artifacts *out);
     /* The database and its -wal, read through the evidence VFS. */
@@ -64,6 +69,10 @@ typedef struct spy_acq_ops {
     /* The whole content, at most max bytes (SPY_ELIMIT beyond). */
     int (*read)(const spy_acq *a, const spy_artifact *art, size_t max, void **buf, size_t *len);
     void (*close)(spy_acq *a);
+    /* Optional: the content as a stream, at most max bytes (SPY_ELIMIT,
+     * logged, beyond). Without it spy_acq_open_stream serves ->read's
+     * buffer from memory. */
+    int (*open_stream)(const spy_acq *a, const spy_artifact *art, uint64_t max, spy_stream **s);
 } spy_acq_ops;
 
 struct spy_acq {
@@ -79,5 +88,16 @@ int spy_acq_find(const spy_acq *a, const spy_query *q, spy_artifacts *out);
 int spy_acq_open_db(const spy_acq *a, const spy_artifact *art, sqlite3 **db);
 int spy_acq_read(const spy_acq *a, const spy_artifact *art, size_t max, void **buf, size_t *len);
 void spy_acq_close(spy_acq *a);
+
+/* The artifact's content as a stream (spy_stream_close() it before the
+ * acquisition is closed). Errors are logged by the reader, as for read. */
+int spy_acq_open_stream(const spy_acq *a, const spy_artifact *art, uint64_t max, spy_stream **s);
+/* Up to cap bytes into buf: SPY_OK with *got > 0, or *got == 0 at the end
+ * (fewer than cap bytes does not mean the end). An error is logged by the
+ * reader once and returned again by every later read. */
+int spy_stream_read(spy_stream *s, void *buf, size_t cap, size_t *got);
+void spy_stream_close(spy_stream *s);
+/* A stream over len bytes at buf; owned buffers are free()d at close. */
+spy_stream *spy_stream_mem(void *buf, size_t len, bool owned);
 
 #endif

@@ -2,6 +2,7 @@
  * os.walk (a folder's files first, in the order the OS returns them, then
  * its sub-folders), regular files only, never following a link. */
 #include "acquire/android_internal.h"
+#include "acquire/stream.h"
 
 #include "core/error.h"
 #include "core/limits.h"
@@ -157,26 +158,38 @@ int andr_folder_open_fd(const android_acq *a, const andr_member *m, int *fd)
     return err;
 }
 
-int andr_folder_read(const android_acq *a, const andr_member *m, size_t max, void **buf,
-                     size_t *len)
+/* The member opened, a regular file of at most max bytes: its size. */
+static int open_sized(const android_acq *a, const andr_member *m, uint64_t max, int *fd,
+                      uint64_t *size)
 {
-    int fd = -1;
-    int err = andr_folder_open_fd(a, m, &fd);
+    int err = andr_folder_open_fd(a, m, fd);
     if (err != SPY_OK)
         return err;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
+    if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(*fd);
         spy_error(LOGGER, "%s: %s is not a regular file", a->label, m->path);
         return SPY_EIO;
     }
     if ((uint64_t)st.st_size > max) {
-        close(fd);
-        spy_error(LOGGER, "%s: %s has %lld bytes, more than the %zu read for it", a->label, m->path,
-                  (long long)st.st_size, max);
+        close(*fd);
+        spy_error(LOGGER, "%s: %s has %lld bytes, more than the %llu read for it", a->label,
+                  m->path, (long long)st.st_size, (unsigned long long)max);
         return SPY_ELIMIT;
     }
-    size_t n = (size_t)st.st_size, got = 0;
+    *size = (uint64_t)st.st_size;
+    return SPY_OK;
+}
+
+int andr_folder_read(const android_acq *a, const andr_member *m, size_t max, void **buf,
+                     size_t *len)
+{
+    int fd = -1;
+    uint64_t size = 0;
+    int err = open_sized(a, m, max, &fd, &size);
+    if (err != SPY_OK)
+        return err;
+    size_t n = (size_t)size, got = 0;
     char *p = spy_xmalloc(n + 1);
     while (got < n) {
         ssize_t r = read(fd, p + got, n - got);
@@ -195,5 +208,57 @@ int andr_folder_read(const android_acq *a, const andr_member *m, size_t max, voi
     p[n] = '\0';
     *buf = p;
     *len = n;
+    return SPY_OK;
+}
+
+/* A stream gives the size found at open, as a whole read does: a file
+ * growing meanwhile is cut there, one shrinking is an error. */
+typedef struct folder_stream {
+    spy_stream base;
+    int fd;
+    uint64_t left;
+    const android_acq *a;
+    const andr_member *m;
+} folder_stream;
+
+static int fs_read(spy_stream *s, void *buf, size_t cap, size_t *got)
+{
+    folder_stream *f = (folder_stream *)s;
+    size_t want = f->left < cap ? (size_t)f->left : cap;
+    if (want == 0) {
+        *got = 0;
+        return SPY_OK;
+    }
+    ssize_t r;
+    do
+        r = read(f->fd, buf, want);
+    while (r < 0 && errno == EINTR);
+    if (r <= 0) {
+        spy_error(LOGGER, "%s: %s could not be read whole", f->a->label, f->m->path);
+        return SPY_EIO;
+    }
+    f->left -= (uint64_t)r;
+    *got = (size_t)r;
+    return SPY_OK;
+}
+
+static void fs_close(spy_stream *s)
+{
+    folder_stream *f = (folder_stream *)s;
+    close(f->fd);
+    free(f);
+}
+
+int andr_folder_stream(const android_acq *a, const andr_member *m, uint64_t max, spy_stream **s)
+{
+    int fd = -1;
+    uint64_t size = 0;
+    int err = open_sized(a, m, max, &fd, &size);
+    if (err != SPY_OK)
+        return err;
+    folder_stream *f = spy_xcalloc(1, sizeof *f);
+    *f = (folder_stream){
+        .base = {.read = fs_read, .close = fs_close}, .fd = fd, .left = size, .a = a, .m = m};
+    *s = &f->base;
     return SPY_OK;
 }

@@ -74,11 +74,15 @@ const andr_member *andr_first(const android_acq *a, const char *glob);
 /* Reads a member whole, at most max bytes (SPY_ELIMIT beyond, with a
  * logged line). */
 int andr_read(const android_acq *a, const andr_member *m, size_t max, void **buf, size_t *len);
+/* The same as a stream (acq.h), at most max bytes; a view reads through
+ * its parent. */
+int andr_open_stream(const android_acq *a, const andr_member *m, uint64_t max, spy_stream **s);
 
 /* Folder mode: walks dir and lists its regular files under prefix. */
 int andr_folder_open(android_acq *a, const char *dir, const char *prefix);
 int andr_folder_read(const android_acq *a, const andr_member *m, size_t max, void **buf,
                      size_t *len);
+int andr_folder_stream(const android_acq *a, const andr_member *m, uint64_t max, spy_stream **s);
 /* Opens a member of a folder acquisition as an fd (for a nested ZIP). */
 int andr_folder_open_fd(const android_acq *a, const andr_member *m, int *fd);
 
@@ -91,6 +95,8 @@ int andr_zip_open_mem(android_acq *a, void *buf, size_t len, const char *label);
  * SPY_EFORMAT with *why (free()) when the archive cannot be read. */
 int andr_zip_list(android_acq *a, const char *root_prefix, char **why);
 int andr_zip_read(const android_acq *a, const andr_member *m, size_t max, void **buf, size_t *len);
+/* A stream with a reader of its own (android_zip_data.c). */
+int andr_zip_stream(const android_acq *a, const andr_member *m, uint64_t max, spy_stream **s);
 void andr_zip_close(andr_zip *z);
 
 /* DOS times from the central directory (android_zip_dos.c). */

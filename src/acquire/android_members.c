@@ -172,6 +172,16 @@ int andr_read(const android_acq *a, const andr_member *m, size_t max, void **buf
     return a->zip ? andr_zip_read(a, m, max, buf, len) : andr_folder_read(a, m, max, buf, len);
 }
 
+int andr_open_stream(const android_acq *a, const andr_member *m, uint64_t max, spy_stream **s)
+{
+    *s = NULL;
+    if (a->view) {
+        const andr_member *pm = andr_lookup(a->parent, m->path);
+        return pm ? andr_open_stream(a->parent, pm, max, s) : SPY_ENOTFOUND;
+    }
+    return a->zip ? andr_zip_stream(a, m, max, s) : andr_folder_stream(a, m, max, s);
+}
+
 void andr_local_iso(int64_t sec, long nsec, char out[32])
 {
     /* datetime.fromtimestamp(st_mtime): the float seconds, fraction
@@ -229,6 +239,17 @@ static int android_read(const spy_acq *acq, const spy_artifact *art, size_t max,
     return andr_read(a, m, max, buf, len);
 }
 
+static int android_open_stream(const spy_acq *acq, const spy_artifact *art, uint64_t max,
+                               spy_stream **s)
+{
+    const android_acq *a = acq->impl;
+    const andr_member *m = art && art->path ? andr_lookup(a, art->path) : NULL;
+    *s = NULL;
+    if (!m)
+        return SPY_ENOTFOUND;
+    return andr_open_stream(a, m, max, s);
+}
+
 static int android_open_db(const spy_acq *acq, const spy_artifact *art, sqlite3 **db)
 {
     (void)acq;
@@ -242,8 +263,11 @@ static void android_close(spy_acq *acq)
     andr_free(acq->impl);
 }
 
-const spy_acq_ops spy_android_ops = {
-    .find = android_find, .open_db = android_open_db, .read = android_read, .close = android_close};
+const spy_acq_ops spy_android_ops = {.find = android_find,
+                                     .open_db = android_open_db,
+                                     .read = android_read,
+                                     .close = android_close,
+                                     .open_stream = android_open_stream};
 
 const json_t *spy_android_context(const spy_acq *acq)
 {

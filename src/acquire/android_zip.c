@@ -1,17 +1,15 @@
 /* ZIP mode of the Android readers: libarchive's seekable ZIP reader (the
- * central directory) over a file or a memory buffer. Members are read into
- * bounded memory, never extracted; the member list is read once, and a read
- * walks one kept reader forward (or reopens it) to the member. Output is
- * bounded per member, per archive and in expansion ratio (ZIP bombs). */
-#include "acquire/android_internal.h"
+ * central directory) over a file or a memory buffer, the cursors over that
+ * source (android_zip.h) and the member list, read once. A whole-member
+ * read walks one kept cursor forward (or reopens it) to the member; the
+ * data itself is read in android_zip_data.c. */
+#include "acquire/android_zip.h"
 
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/mem.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,77 +21,80 @@
 #define LOGGER "spyscan.acquire.android"
 #define BLOCK  (64u * 1024u)
 
-struct andr_zip {
-    int fd;             /* -1: memory source */
-    unsigned char *mem; /* owned */
-    uint64_t size, off, consumed;
-    unsigned char *block;
-    char *label;
-    pthread_mutex_t lock; /* one reader, used by one module at a time */
-    struct archive *ar;
-    size_t pos;         /* entries the reader has passed */
-    uint64_t total_out; /* decompressed bytes handed out so far */
-};
-
 static la_ssize_t src_read(struct archive *ar, void *ud, const void **out)
 {
     (void)ar;
-    andr_zip *z = ud;
-    if (z->off >= z->size)
+    andr_zcur *c = ud;
+    const andr_zip *z = c->z;
+    if (c->off >= z->size)
         return 0;
-    size_t want = z->size - z->off < BLOCK ? (size_t)(z->size - z->off) : BLOCK;
+    size_t want = z->size - c->off < BLOCK ? (size_t)(z->size - c->off) : BLOCK;
     if (z->mem) {
-        *out = z->mem + z->off;
+        *out = z->mem + c->off;
     } else {
+        if (!c->block)
+            c->block = spy_xmalloc(BLOCK);
         ssize_t r;
         do
-            r = pread(z->fd, z->block, want, (off_t)z->off);
+            r = pread(z->fd, c->block, want, (off_t)c->off);
         while (r < 0 && errno == EINTR);
         if (r < 0)
             return ARCHIVE_FATAL;
         want = (size_t)r;
-        *out = z->block;
+        *out = c->block;
     }
-    z->off += want;
-    z->consumed += want;
+    c->off += want;
+    c->consumed += want;
     return (la_ssize_t)want;
 }
 
 static la_int64_t src_seek(struct archive *ar, void *ud, la_int64_t offset, int whence)
 {
     (void)ar;
-    andr_zip *z = ud;
-    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)z->off : (int64_t)z->size;
+    andr_zcur *c = ud;
+    uint64_t size = c->z->size;
+    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)c->off : (int64_t)size;
     int64_t to = base + offset;
     if (to < 0)
         return ARCHIVE_FATAL;
-    z->off = (uint64_t)to > z->size ? z->size : (uint64_t)to;
-    return (la_int64_t)z->off;
+    c->off = (uint64_t)to > size ? size : (uint64_t)to;
+    return (la_int64_t)c->off;
 }
 
 static la_int64_t src_skip(struct archive *ar, void *ud, la_int64_t request)
 {
     (void)ar;
-    andr_zip *z = ud;
-    uint64_t left = z->size - z->off;
+    andr_zcur *c = ud;
+    uint64_t left = c->z->size - c->off;
     uint64_t n = request < 0 ? 0 : (uint64_t)request > left ? left : (uint64_t)request;
-    z->off += n;
+    c->off += n;
     return (la_int64_t)n;
 }
 
-static void drop_reader(andr_zip *z)
+void andr_zcur_init(andr_zcur *c, andr_zip *z)
 {
-    if (z->ar)
-        archive_read_free(z->ar);
-    z->ar = NULL;
-    z->pos = 0;
+    *c = (andr_zcur){.z = z};
 }
 
-/* A fresh reader at the first entry; why gets libarchive's reason. */
-static int reopen(andr_zip *z, char **why)
+static void drop_reader(andr_zcur *c)
 {
-    drop_reader(z);
-    z->off = 0;
+    if (c->ar)
+        archive_read_free(c->ar);
+    c->ar = NULL;
+    c->pos = 0;
+}
+
+void andr_zcur_free(andr_zcur *c)
+{
+    drop_reader(c);
+    free(c->block);
+    c->block = NULL;
+}
+
+int andr_zcur_reopen(andr_zcur *c, char **why)
+{
+    drop_reader(c);
+    c->off = 0;
     struct archive *ar = archive_read_new();
     archive_read_support_format_zip_seekable(ar);
     /* Names without the UTF-8 flag are CP437, as Python's zipfile reads them. */
@@ -101,7 +102,7 @@ static int reopen(andr_zip *z, char **why)
     archive_read_set_read_callback(ar, src_read);
     archive_read_set_seek_callback(ar, src_seek);
     archive_read_set_skip_callback(ar, src_skip);
-    archive_read_set_callback_data(ar, z);
+    archive_read_set_callback_data(ar, c);
     if (archive_read_open1(ar) != ARCHIVE_OK) {
         if (why) {
             const char *e = archive_error_string(ar);
@@ -115,7 +116,7 @@ static int reopen(andr_zip *z, char **why)
         archive_read_free(ar);
         return SPY_EFORMAT;
     }
-    z->ar = ar;
+    c->ar = ar;
     return SPY_OK;
 }
 
@@ -125,6 +126,7 @@ static andr_zip *zip_new(const char *label)
     z->fd = -1;
     z->label = spy_xstrdup(label);
     pthread_mutex_init(&z->lock, NULL);
+    andr_zcur_init(&z->cur, z);
     return z;
 }
 
@@ -132,11 +134,10 @@ void andr_zip_close(andr_zip *z)
 {
     if (!z)
         return;
-    drop_reader(z);
+    andr_zcur_free(&z->cur);
     if (z->fd >= 0)
         close(z->fd);
     free(z->mem);
-    free(z->block);
     free(z->label);
     pthread_mutex_destroy(&z->lock);
     free(z);
@@ -152,7 +153,6 @@ int andr_zip_open_fd(android_acq *a, int fd, const char *label)
     andr_zip *z = zip_new(label);
     z->fd = fd;
     z->size = (uint64_t)st.st_size;
-    z->block = spy_xmalloc(BLOCK);
     a->zip = z;
     return SPY_OK;
 }
@@ -263,15 +263,15 @@ int andr_zip_list(android_acq *a, const char *root_prefix, char **why)
     andr_dos_entry *dos = NULL;
     unsigned char *cd = NULL;
     size_t n_dos = andr_zip_dos_list(src_pread, z, z->size, &dos, &cd);
-    int err = reopen(z, why);
+    int err = andr_zcur_reopen(&z->cur, why);
     size_t start = a->n;
     bool at_root = false;
     struct archive_entry *e;
     size_t ordinal = 0;
     int r = ARCHIVE_OK;
-    while (err == SPY_OK && (r = archive_read_next_header(z->ar, &e)) == ARCHIVE_OK) {
+    while (err == SPY_OK && (r = archive_read_next_header(z->cur.ar, &e)) == ARCHIVE_OK) {
         size_t ord = ordinal++;
-        z->pos = ordinal;
+        z->cur.pos = ordinal;
         if (archive_entry_filetype(e) == AE_IFDIR)
             continue;
         const char *name = archive_entry_pathname_utf8(e);
@@ -301,12 +301,12 @@ int andr_zip_list(android_acq *a, const char *root_prefix, char **why)
         andr_add(a, name, mt[0] ? mt : NULL, ord);
     }
     if (err == SPY_OK && r != ARCHIVE_EOF) {
-        const char *msg = archive_error_string(z->ar);
+        const char *msg = archive_error_string(z->cur.ar);
         if (why)
             *why = spy_xstrdup(msg ? msg : "damaged archive");
         err = SPY_EFORMAT;
     }
-    drop_reader(z);
+    andr_zcur_free(&z->cur);
     pthread_mutex_unlock(&z->lock);
     free(dos);
     free(cd);
@@ -334,105 +334,21 @@ int andr_zip_list(android_acq *a, const char *root_prefix, char **why)
     return err;
 }
 
-/* Positions the reader on entry ordinal; SPY_OK with *e set. */
-static int seek_entry(andr_zip *z, size_t ordinal, struct archive_entry **e, char **why)
+int andr_zcur_seek(andr_zcur *c, size_t ordinal, struct archive_entry **e, char **why)
 {
-    if (!z->ar || z->pos > ordinal) {
-        int err = reopen(z, why);
+    if (!c->ar || c->pos > ordinal) {
+        int err = andr_zcur_reopen(c, why);
         if (err != SPY_OK)
             return err;
     }
     for (;;) {
-        int r = archive_read_next_header(z->ar, e);
+        int r = archive_read_next_header(c->ar, e);
         if (r != ARCHIVE_OK) {
-            const char *msg = archive_error_string(z->ar);
+            const char *msg = archive_error_string(c->ar);
             *why = spy_xstrdup(msg ? msg : "the member is gone");
             return SPY_EFORMAT;
         }
-        if (z->pos++ == ordinal)
+        if (c->pos++ == ordinal)
             return SPY_OK;
     }
-}
-
-static int read_data(andr_zip *z, struct archive_entry *e, size_t max, char **out, size_t *out_len,
-                     char **why)
-{
-    if (archive_entry_size_is_set(e) && (uint64_t)archive_entry_size(e) > max) {
-        *why = spy_xasprintf("declares %lld bytes, more than the %zu read for it",
-                             (long long)archive_entry_size(e), max);
-        return SPY_ELIMIT;
-    }
-    /* The declared size is a hint only: a lying header must not make us
-     * allocate the maximum up front. */
-    size_t cap = BLOCK;
-    if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
-        cap = (size_t)archive_entry_size(e) < 64u * 1024u * 1024u
-                  ? (size_t)archive_entry_size(e) + 1
-                  : 64u * 1024u * 1024u;
-    size_t len = 0;
-    char *buf = spy_xmalloc(cap);
-    uint64_t in0 = z->consumed;
-    int err = SPY_OK;
-    for (;;) {
-        if (cap - len < BLOCK + 1) {
-            cap = cap * 2 > len + BLOCK + 1 ? cap * 2 : len + BLOCK + 1;
-            buf = spy_xrealloc(buf, cap);
-        }
-        la_ssize_t r = archive_read_data(z->ar, buf + len, BLOCK);
-        if (r == 0)
-            break;
-        if (r < 0) {
-            const char *msg = archive_error_string(z->ar);
-            *why = spy_xstrdup(msg ? msg : "damaged data");
-            err = SPY_EFORMAT;
-            break;
-        }
-        len += (size_t)r;
-        uint64_t in = z->consumed - in0 + 1;
-        if (len > max) {
-            *why = spy_xasprintf("expands beyond the %zu bytes read for it", max);
-            err = SPY_ELIMIT;
-        } else if (len > SPY_ANDROID_ZIP_RATIO_FLOOR && len / in > SPY_ANDROID_ZIP_MAX_RATIO) {
-            *why = spy_xasprintf("expands more than %u:1 (a ZIP bomb?)", SPY_ANDROID_ZIP_MAX_RATIO);
-            err = SPY_ELIMIT;
-        } else if (z->total_out + len > SPY_ANDROID_ZIP_MAX_TOTAL) {
-            *why = spy_xasprintf("the archive expands beyond %llu bytes in all (a ZIP bomb?)",
-                                 (unsigned long long)SPY_ANDROID_ZIP_MAX_TOTAL);
-            err = SPY_ELIMIT;
-        }
-        if (err != SPY_OK)
-            break;
-    }
-    if (err != SPY_OK) {
-        free(buf);
-        return err;
-    }
-    z->total_out += len;
-    buf[len] = '\0';
-    *out = buf;
-    *out_len = len;
-    return SPY_OK;
-}
-
-int andr_zip_read(const android_acq *a, const andr_member *m, size_t max, void **buf, size_t *len)
-{
-    andr_zip *z = a->zip;
-    char *why = NULL, *data = NULL;
-    size_t n = 0;
-    pthread_mutex_lock(&z->lock);
-    struct archive_entry *e = NULL;
-    int err = seek_entry(z, m->ordinal, &e, &why);
-    if (err == SPY_OK)
-        err = read_data(z, e, max, &data, &n, &why);
-    if (err != SPY_OK)
-        drop_reader(z); /* a reader that failed mid-entry is not reused */
-    pthread_mutex_unlock(&z->lock);
-    if (err != SPY_OK) {
-        spy_error(LOGGER, "%s: member %s: %s", a->label, m->path, why ? why : spy_err_str(err));
-        free(why);
-        return err;
-    }
-    *buf = data;
-    *len = n;
-    return SPY_OK;
 }

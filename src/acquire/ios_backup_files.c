@@ -291,4 +291,5 @@ static void backup_close(spy_acq *a)
     spy_ios_backup_free_impl(a->impl);
 }
 
-const spy_acq_ops spy_ios_backup_ops = {backup_find, backup_open_db, backup_read, backup_close};
+const spy_acq_ops spy_ios_backup_ops = {
+    .find = backup_find, .open_db = backup_open_db, .read = backup_read, .close = backup_close};

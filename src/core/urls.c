@@ -139,6 +139,8 @@ static int emit_url(spy_jw *w, const char *const f[4], const uint32_t len[4])
 /* Records packed in [p, p+n): produced by put_field, so well-formed. */
 static int emit_packed(spy_jw *w, const char *p, size_t n)
 {
+    if (n == 0)
+        return SPY_OK; /* p may be NULL: nothing was packed */
     const char *end = p + n;
     int rc = SPY_OK;
     while (p < end && rc == SPY_OK) {

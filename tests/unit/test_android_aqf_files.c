@@ -2,7 +2,8 @@
  * object per line, times converted to the device zone (Europe/Belgrade,
  * summer and winter) or UTC, MACB timeline rows, file-path and hash
  * indicators (mvt-indicators/intellexa_predator, novispy, ResidentBat), the
- * /data/local/tmp heuristic, damaged lines. */
+ * /data/local/tmp heuristic, damaged lines; files.json larger than the
+ * stream walk's reads, and a ZIP bomb stopping it. */
 #include "aqf_test.h"
 #include "zip_fixture.h"
 
@@ -199,6 +200,88 @@ static void test_zip_root_level(void **state)
     free(zip);
 }
 
+/* files.json larger than the stream walk's read size (256 KiB), in a folder
+ * and in a ZIP: every entry, the indicator planted in the last one. */
+static char *many_entries(size_t n, bool lines)
+{
+    size_t cap = n * 200 + 256, len = 0;
+    char *t = malloc(cap);
+    len += (size_t)snprintf(t + len, cap - len, "%s", lines ? "" : "[");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(t + len, cap - len,
+                                "%s{\"path\": \"/sdcard/DCIM/Camera/IMG_%06zu.jpg\", \"size\": "
+                                "%zu, \"modified_time\": 1709290800, \"sha256\": \"\"}%s",
+                                i && !lines ? ", " : "", i, i * 7, lines ? "\n" : "");
+    len +=
+        (size_t)snprintf(t + len, cap - len,
+                         "%s{\"path\": \"/data/local/tmp/wd/fs.db\", \"mode\": \"-rw-------\"}%s",
+                         lines ? "" : ", ", lines ? "\n" : "]");
+    return t;
+}
+
+static void test_large_streamed(void **state)
+{
+    (void)state;
+    char *stix = mh_stix(PATTERNS);
+    for (int zip = 0; zip < 2; zip++) {
+        char *text = many_entries(6000, zip);
+        assert_true(strlen(text) > 2 * 256 * 1024);
+        char *root = tu_mkdtemp(), *input;
+        if (zip) {
+            input = tu_join(root, AF_QF_UUID ".zip");
+            zf_zip *z = zf_new();
+            zf_add_str(z, "getprop.txt", GETPROP);
+            zf_add_str(z, "files.json", text);
+            zf_finish_to(z, input);
+        } else {
+            const char *files[] = {"files.json", text, "getprop.txt", GETPROP, NULL};
+            input = at_qf(root, files);
+        }
+        mh_result r;
+        at_run(&spy_mod_aqf_files, input, stix, &r);
+        assert_int_equal(r.exit_code, 1);
+        assert_int_equal(json_array_size(r.records), 6001);
+        mt_str(mt_rec(&r, 5999), "path", "/sdcard/DCIM/Camera/IMG_005999.jpg");
+        mt_str(mt_rec(&r, 5999), "modified_time", "2024-03-01 12:00:00.000000");
+        mt_str(mt_rec(&r, 6000), "path", "/data/local/tmp/wd/fs.db");
+        assert_int_equal(json_array_size(r.alerts), 1);
+        assert_string_equal(mt_match(&r, 0, "type"), "file_paths");
+        mh_result_free(&r);
+        free(text);
+        tu_rmtree(root);
+        free(root);
+        free(input);
+    }
+    free(stix);
+}
+
+/* A ZIP bomb in files.json: the entries before it are kept, the module
+ * fails (exit 4) when the stream stops. */
+static void test_bomb_stops_the_walk(void **state)
+{
+    (void)state;
+    size_t big = 64u * 1024u * 1024u;
+    char *text = malloc(big);
+    memset(text, ' ', big);
+    static const char head[] = "[{\"path\": \"/a\"}, ";
+    memcpy(text, head, sizeof head - 1);
+    char *root = tu_mkdtemp(), *zip = tu_join(root, AF_QF_UUID ".zip");
+    zf_zip *z = zf_new();
+    zf_add_str(z, "getprop.txt", GETPROP);
+    zf_add(z, "files.json", text, big, 0);
+    zf_finish_to(z, zip);
+    free(text);
+    mh_result r;
+    at_run(&spy_mod_aqf_files, zip, NULL, &r);
+    assert_int_equal(r.exit_code, 4);
+    assert_int_equal(json_array_size(r.records), 1);
+    mt_str(mt_rec(&r, 0), "path", "/a");
+    mh_result_free(&r);
+    tu_rmtree(root);
+    free(root);
+    free(zip);
+}
+
 /* The fast reader of flat entries gives what jansson gives, or declines. */
 static void test_flat_reader(void **state)
 {
@@ -258,6 +341,8 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_flat_reader),
         cmocka_unit_test(test_zip_root_level),
+        cmocka_unit_test(test_large_streamed),
+        cmocka_unit_test(test_bomb_stops_the_walk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* AQFFiles (spec/android.md §4.18): AndroidQF's file listing (files.json,
  * a JSON array or one object per line, up to hundreds of thousands of
- * entries), read one entry at a time. Times are Unix seconds, converted to
+ * entries), streamed and read one entry at a time, so memory does not grow
+ * with the file. Times are Unix seconds, converted to
  * the device's local wall clock (persist.sys.timezone of getprop.txt). */
 #include "core/error.h"
 #include "core/limits.h"
@@ -86,16 +87,21 @@ static int fl_elem(json_t *v, void *ud)
 
 static int fl_run(spy_mod_ctx *ctx)
 {
-    char *text = NULL, *label = NULL;
-    size_t len = 0;
-    int err = spy_aqf_read_first(ctx, "*/files.json", SPY_AQF_MAX_FILES_BYTES, &text, &len, &label);
+    spy_stream *in = NULL;
+    char *label = NULL;
+    int err = spy_aqf_open_first(ctx, "*/files.json", SPY_AQF_MAX_FILES_BYTES, &in, &label);
     if (err != SPY_OK)
         return err;
     spy_tz *tz = device_tz(ctx);
     fl_state s = {ctx, tz, 0, 0};
     spy_aqf_json_stats st;
-    err = spy_aqf_json_foreach(&text, &len, true, fl_elem, &s, &st);
-    if (err == SPY_EFORMAT && s.n == 0) {
+    err = spy_aqf_json_stream(in, true, SPY_AQF_MAX_TEXT_BYTES, fl_elem, &s, &st);
+    spy_stream_close(in);
+    if (st.stopped) {
+        /* the entries before are kept */
+        spy_error(spy_ctx_logger(ctx), "Unable to read %s after %zu entries: %s", label, s.n,
+                  st.why);
+    } else if (err == SPY_EFORMAT && s.n == 0) {
         spy_error(spy_ctx_logger(ctx), "Unable to parse %s: %s", label, st.why);
     } else if (err == SPY_EFORMAT || st.bad) {
         spy_skipped(ctx, st.bad, "%s: %s", label, st.why);
@@ -104,7 +110,6 @@ static int fl_run(spy_mod_ctx *ctx)
     if (s.skipped)
         spy_skipped(ctx, s.skipped, "%s: entries that are not objects", label);
     spy_info(spy_ctx_logger(ctx), "Found a total of %zu files", s.n);
-    free(text);
     free(label);
     spy_tz_free(tz);
     return err;
