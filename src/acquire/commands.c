@@ -1,6 +1,8 @@
 #include "acquire/commands.h"
 
 #include "acquire/android.h"
+#include "acquire/android_backup.h"
+#include "acquire/intrusion_logs.h"
 #include "acquire/ios_backup.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -89,9 +91,24 @@ static int open_nested_bugreport(const spy_acq *parent, const spy_check_opts *o,
     return spy_androidqf_open_nested_bugreport(parent, out);
 }
 
+static int open_nested_intrusion_logs(const spy_acq *parent, const spy_check_opts *o, spy_acq *out)
+{
+    (void)o;
+    return spy_androidqf_open_nested_intrusion_logs(parent, out);
+}
+
+/* A wrong or missing password ends the run (SPY_EPASSWORD), as in MVT. */
+static int open_nested_backup(const spy_acq *parent, const spy_check_opts *o, spy_acq *out)
+{
+    spy_secret_opts so = {.password = o->password, .non_interactive = o->non_interactive};
+    return spy_androidqf_open_nested_backup(parent, &so, out);
+}
+
 /* spec/android.md §1.3.3 steps 3-5, in MVT's order. */
 static const spy_nested_step androidqf_nested[] = {
     {open_nested_bugreport, SPY_ACQ_ANDROID_BUGREPORT},
+    {open_nested_backup, SPY_ACQ_ANDROID_BACKUP},
+    {open_nested_intrusion_logs, SPY_ACQ_ANDROID_INTRUSION_LOGS},
 };
 
 const spy_check_cmd spy_cmd_android_check_androidqf = {

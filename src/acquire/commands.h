@@ -11,5 +11,8 @@ extern const spy_check_cmd spy_cmd_android_check_iocs;
 /* Defined with the Android readers (issue #6). */
 extern const spy_check_cmd spy_cmd_android_check_bugreport;
 extern const spy_check_cmd spy_cmd_android_check_androidqf;
+/* commands_android_backup.c (issue #7). */
+extern const spy_check_cmd spy_cmd_android_check_backup;
+extern const spy_check_cmd spy_cmd_android_check_intrusion_logs;
 
 #endif

@@ -2,10 +2,10 @@
  * folder, a ZIP, or ZIPs nested in either, read in memory, never extracted.
  *
  * The acquisition (kind SPY_ACQ_ANDROID_INTRUSION_LOGS) parses every line
- * once, the first time a module asks, and keeps the de-duplicated events per
- * type; the three modules (DnsEvent, ConnectEvent, SecurityEvent) read their
- * bucket. Times are converted in the acquisition's time zone without touching
- * the process's TZ. */
+ * once, while it opens (so its log lines come before any module's), and
+ * keeps the de-duplicated events per type; the three modules (DnsEvent, ConnectEvent,
+ * SecurityEvent) read their bucket. Times are converted in the acquisition's time zone without
+ * touching the process's TZ. */
 #ifndef SPY_INTRUSION_LOGS_H
 #define SPY_INTRUSION_LOGS_H
 
@@ -14,7 +14,8 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-/* Opens a folder or a .zip file of intrusion logs. tz_name: IANA name from
+/* Opens a folder or a .zip file of intrusion logs and parses them (files
+ * that cannot be read are warned about and skipped). tz_name: IANA name from
  * -t (NULL: UTC; an unknown name gives a warning and UTC). SPY_OK, or after
  * one line naming the path and the problem: SPY_ENOTFOUND, SPY_EFORMAT
  * (neither a folder nor a .zip, or a ZIP that cannot be read). */
@@ -22,14 +23,16 @@ int spy_intrusion_logs_open(const char *path, const char *tz_name, spy_acq *out)
 
 /* The intrusion logs of an AndroidQF acquisition (§1.3.3 step 5): members
  * under "intrusion_logs/", read through the parent (which must stay open),
- * time zone from persist.sys.timezone of its getprop.txt. SPY_OK, or
- * SPY_ENOTFOUND (none: nothing logged beyond a debug line). */
+ * time zone from persist.sys.timezone of its getprop.txt, parsed now.
+ * SPY_OK, or SPY_ENOTFOUND (none: nothing read or parsed, nothing logged
+ * beyond a debug line). */
 int spy_androidqf_open_nested_intrusion_logs(const spy_acq *parent, spy_acq *out);
 
 /* The events of one type ("dns_event", "connect_event", "security_event"),
- * parsed on first use (thread-safe): *events is a borrowed JSON array of
- * objects in file and line order, valid until the acquisition is closed.
- * SPY_OK (possibly empty), or an error when nothing could be read. */
+ * as parsed when the acquisition opened (read-only, so any thread may ask):
+ * *events is a borrowed JSON array of objects in file and line order, valid
+ * until the acquisition is closed. SPY_OK (possibly empty), or the error
+ * of a parse that could read nothing. */
 int spy_intrusion_events(const spy_acq *a, const char *type, const json_t **events);
 
 /* event_time as the ISO local wall-clock time of the acquisition's zone

@@ -57,3 +57,11 @@ SPY_MODULE(spy_mod_aqf_files)
 SPY_MODULE(spy_mod_aqf_log_timestamps)
 SPY_MODULE(spy_mod_root_binaries)
 SPY_MODULE(spy_mod_mounts)
+
+/* Android backup (check-backup) */
+SPY_MODULE(spy_mod_android_sms)
+
+/* Android intrusion logs (check-intrusion-logs) */
+SPY_MODULE(spy_mod_dns_event)
+SPY_MODULE(spy_mod_connect_event)
+SPY_MODULE(spy_mod_security_event)
