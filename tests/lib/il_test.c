@@ -58,3 +58,18 @@ size_t it_log_pos(const mh_result *r, const char *needle)
     free(text);
     return pos;
 }
+
+void it_recheck_same(const spy_module *m, void (*run)(const char *stix, mh_result *r),
+                     const char *stix, size_t n_alerts)
+{
+    mh_result with, plain, again;
+    run(stix, &with);
+    run(NULL, &plain);
+    at_recheck(m, plain.out_dir, stix, &again);
+    assert_int_equal(json_array_size(again.alerts), n_alerts);
+    mt_same_alerts(&with, &again);
+    assert_int_equal(again.exit_code, with.exit_code);
+    mh_result_free(&with);
+    mh_result_free(&plain);
+    mh_result_free(&again);
+}

@@ -18,5 +18,9 @@ size_t it_log_count(const mh_result *r, const char *needle);
 /* The offset in command.log of the first line containing needle (fails
  * when there is none): log lines can be asserted in order. */
 size_t it_log_pos(const mh_result *r, const char *needle);
+/* check-iocs with stix on what run(NULL) saved finds the alerts run(stix)
+ * raised, n_alerts of them, with the same exit code. */
+void it_recheck_same(const spy_module *m, void (*run)(const char *stix, mh_result *r),
+                     const char *stix, size_t n_alerts);
 
 #endif

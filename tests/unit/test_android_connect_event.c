@@ -86,16 +86,7 @@ static void test_check_iocs(void **state)
 {
     (void)state;
     char *stix = mh_stix(PATTERNS);
-    mh_result with, plain, again;
-    run_fixture(stix, &with);
-    run_fixture(NULL, &plain);
-    at_recheck(&spy_mod_connect_event, plain.out_dir, stix, &again);
-    assert_int_equal(json_array_size(again.alerts), 3);
-    mt_same_alerts(&with, &again);
-    assert_int_equal(again.exit_code, with.exit_code);
-    mh_result_free(&with);
-    mh_result_free(&plain);
-    mh_result_free(&again);
+    it_recheck_same(&spy_mod_connect_event, run_fixture, stix, 3);
     free(stix);
 }
 
