@@ -6,6 +6,8 @@
 #define SPY_FUZZ_AQF_JSON_H
 
 #include "acquire/stream.h"
+#include "core/flat.h"
+#include "core/json_emit.h"
 #include "core/mem.h"
 #include "modules/android/aqf_util.h"
 #include "modules/android/flat_json.h"
@@ -32,6 +34,24 @@ static void fz_compare(const char *s, size_t len)
         abort();
     free(a);
     free(b);
+    /* A flat record with unique keys is written byte for byte as jansson's
+     * value is (the run loop writes it without building that value). */
+    spy_flat r = {0};
+    size_t used2 = 0;
+    if (!spy_flat_parse(&r, s, len, &used2) || used2 != used)
+        abort();
+    if (spy_flat_keys_unique(&r)) {
+        spy_jw *wf = spy_jw_new_mem(4), *wj = spy_jw_new_mem(4);
+        if (spy_jw_flat(wf, &r) != 0 || spy_jw_value(wj, ref) != 0)
+            abort();
+        size_t lf, lj;
+        const char *mf = spy_jw_mem(wf, &lf), *mj = spy_jw_mem(wj, &lj);
+        if (lf != lj || memcmp(mf, mj, lf) != 0)
+            abort();
+        spy_jw_free(wf);
+        spy_jw_free(wj);
+    }
+    spy_flat_free(&r);
     json_decref(fast);
     json_decref(ref);
 }
@@ -54,6 +74,13 @@ static int fz_record(json_t *v, void *ud)
     free(d);
     json_decref(v);
     return 0;
+}
+
+/* A flat element, logged as its jansson form (the walk must deliver the
+ * same elements whichever way each one took). */
+static int fz_record_flat(spy_flat *r, void *ud)
+{
+    return fz_record(spy_flat_to_json(r), ud);
 }
 
 typedef struct fz_stream {
@@ -99,8 +126,17 @@ static void fz_walk(const uint8_t *data, size_t size, bool lines)
     if (rc != rc2 || st.bad != st2.bad || why_differs || whole.len != pieces.len ||
         (whole.len && memcmp(whole.s, pieces.s, whole.len) != 0))
         abort();
+    fz_log flat = {0};
+    fs.off = 0;
+    int rc3 =
+        spy_aqf_json_stream_flat(&fs.base, lines, SIZE_MAX, fz_record_flat, fz_record, &flat, &st2);
+    why_differs = (st.why == NULL) != (st2.why == NULL) || (st.why && strcmp(st.why, st2.why));
+    if (rc != rc3 || st.bad != st2.bad || why_differs || whole.len != flat.len ||
+        (whole.len && memcmp(whole.s, flat.s, whole.len) != 0))
+        abort();
     free(whole.s);
     free(pieces.s);
+    free(flat.s);
 }
 
 #endif

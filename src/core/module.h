@@ -11,6 +11,7 @@
 
 #include "acquire/acq.h"
 #include "core/alert.h"
+#include "core/flat.h"
 #include "core/iocs.h"
 
 #include <jansson.h>
@@ -38,8 +39,21 @@ typedef struct spy_module {
     void (*timeline)(spy_mod_ctx *ctx, const json_t *record);
 } spy_module;
 
+/* check() and timeline() on a flat record (core/flat.h), for a module
+ * whose run() emits some records with spy_emit_flat(). Both must do
+ * exactly what check() and timeline() do on the record's jansson form,
+ * which check-iocs reads back from the saved results. */
+typedef struct spy_flat_ops {
+    void (*check)(spy_mod_ctx *ctx, const spy_flat *record);
+    void (*timeline)(spy_mod_ctx *ctx, const spy_flat *record);
+} spy_flat_ops;
+
 /* Emits one record (takes the reference). */
 int spy_emit(spy_mod_ctx *ctx, json_t *record);
+/* Emits one flat record, checked with ops; it is written as its jansson
+ * form would be, and only built as one when an alert needs it as its
+ * event. The record is the caller's again after. */
+int spy_emit_flat(spy_mod_ctx *ctx, spy_flat *record, const spy_flat_ops *ops);
 
 /* Checks one observed value of the current record against the indicators;
  * on a match raises the CRITICAL alert with the indicator's message and

@@ -78,6 +78,21 @@ int spy_results_file_add(spy_results_file *r, const json_t *record)
     return SPY_OK;
 }
 
+int spy_results_file_add_flat(spy_results_file *r, const spy_flat *record)
+{
+    if (r->err)
+        return r->err;
+    if (r->mapping)
+        return rf_fail(r, SPY_EINTERNAL); /* a mapping is one jansson object */
+    int rc;
+    if (!r->f && (rc = rf_start(r)) != SPY_OK)
+        return rc;
+    if ((rc = spy_jw_flat(r->w, record)) != SPY_OK)
+        return rf_fail(r, rc);
+    r->count++;
+    return SPY_OK;
+}
+
 size_t spy_results_file_count(const spy_results_file *r)
 {
     return r->count;

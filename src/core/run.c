@@ -24,6 +24,9 @@ struct spy_mod_ctx {
     spy_ioc_scratch *scratch;
     spy_timeline_batch *tl; /* this module\'s timeline rows, batched */
     const json_t *record;   /* the record being checked */
+    const spy_flat *flat;   /* or the flat record being checked */
+    json_t *flat_json;      /* its jansson form, once an alert or a mark needed it */
+    bool flat_marked;       /* a mark went into flat_json: write that instead */
     spy_alert_list alerts;
     spy_mod_stats *stats;
     char *logger;
@@ -72,6 +75,17 @@ const char *spy_ctx_logger(const spy_mod_ctx *ctx)
     return ctx->logger;
 }
 
+/* The record being checked as a jansson object (built from a flat one
+ * the first time it is needed). */
+static json_t *current_record(spy_mod_ctx *ctx)
+{
+    if (ctx->record)
+        return (json_t *)ctx->record;
+    if (ctx->flat && !ctx->flat_json)
+        ctx->flat_json = spy_flat_to_json(ctx->flat);
+    return ctx->flat_json;
+}
+
 static void raise_alert(spy_mod_ctx *ctx, spy_level level, const char *event_time,
                         const json_t *event, const char *message, const spy_ioc_match *m)
 {
@@ -80,7 +94,7 @@ static void raise_alert(spy_mod_ctx *ctx, spy_level level, const char *event_tim
         .module = (char *)ctx->mod->slug,
         .message = (char *)message,
         .event_time = (char *)(event_time ? event_time : ""),
-        .event = (json_t *)(event ? event : ctx->record),
+        .event = event ? (json_t *)event : current_record(ctx),
     };
     if (m) {
         a.has_match = true;
@@ -128,13 +142,14 @@ static json_t *indicator_json(const spy_ioc_match *m)
 bool spy_check_ioc_mark(spy_mod_ctx *ctx, spy_check_kind kind, const char *value,
                         const char *event_time)
 {
-    if (!ctx->iocs || !ctx->record || !value || !*value)
+    if (!ctx->iocs || (!ctx->record && !ctx->flat) || !value || !*value)
         return false;
     spy_ioc_match m = {0};
     if (!spy_iocs_check(ctx->iocs, ctx->scratch, kind, value, &m))
         return false;
     /* The run loop owns the record until it is written, after check(). */
-    json_object_set_new_nocheck((json_t *)ctx->record, "matched_indicator", indicator_json(&m));
+    json_object_set_new_nocheck(current_record(ctx), "matched_indicator", indicator_json(&m));
+    ctx->flat_marked = ctx->flat != NULL;
     raise_alert(ctx, SPY_LEVEL_CRITICAL, event_time, NULL, m.message, &m);
     spy_ioc_match_clear(&m);
     return true;
@@ -215,6 +230,38 @@ int spy_emit(spy_mod_ctx *ctx, json_t *record)
     ctx->stats->records++;
     ctx->record = NULL;
     json_decref(record);
+    return ctx->write_err;
+}
+
+int spy_emit_flat(spy_mod_ctx *ctx, spy_flat *record, const spy_flat_ops *ops)
+{
+    if (!record)
+        return SPY_EINTERNAL;
+    ctx->flat = record;
+    if (ctx->scratch)
+        spy_ioc_scratch_reset(ctx->scratch);
+    if (ops->check)
+        ops->check(ctx, record);
+    if (ctx->scratch) {
+        spy_ioc_match m = {0};
+        while (spy_ioc_scratch_next_compound(ctx->scratch, &m)) {
+            raise_alert(ctx, SPY_LEVEL_CRITICAL, NULL, NULL, m.message, &m);
+            spy_ioc_match_clear(&m);
+        }
+    }
+    if (ops->timeline && ctx->run->timeline)
+        ops->timeline(ctx, record);
+    if (ctx->results) {
+        int rc = ctx->flat_marked ? spy_results_file_add(ctx->results, ctx->flat_json)
+                                  : spy_results_file_add_flat(ctx->results, record);
+        if (rc != SPY_OK)
+            ctx->write_err = SPY_EIO;
+    }
+    ctx->stats->records++;
+    ctx->flat = NULL;
+    json_decref(ctx->flat_json);
+    ctx->flat_json = NULL;
+    ctx->flat_marked = false;
     return ctx->write_err;
 }
 

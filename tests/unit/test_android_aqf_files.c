@@ -7,6 +7,8 @@
 #include "aqf_test.h"
 #include "zip_fixture.h"
 
+#include "core/error.h"
+#include "core/json_emit.h"
 #include "modules/android/flat_json.h"
 
 #include <stdlib.h>
@@ -304,6 +306,20 @@ static void test_flat_reader(void **state)
         assert_string_equal(a, b);
         free(a);
         free(b);
+        /* written from the parsed record, the bytes are those of the value */
+        spy_flat r = {0};
+        assert_true(spy_flat_parse(&r, lines[i], strlen(lines[i]), &used));
+        assert_int_equal(spy_flat_keys_unique(&r), i != 1); /* line 1 repeats "p" */
+        spy_jw *wf = spy_jw_new_mem(4), *wj = spy_jw_new_mem(4);
+        assert_int_equal(spy_jw_flat(wf, &r), SPY_OK);
+        assert_int_equal(spy_jw_value(wj, ref), SPY_OK);
+        if (i != 1)
+            assert_string_equal(spy_jw_mem(wf, NULL), spy_jw_mem(wj, NULL));
+        else
+            assert_string_not_equal(spy_jw_mem(wf, NULL), spy_jw_mem(wj, NULL));
+        spy_jw_free(wf);
+        spy_jw_free(wj);
+        spy_flat_free(&r);
         json_decref(fast);
         json_decref(ref);
     }
@@ -332,10 +348,57 @@ static void test_flat_reader(void **state)
     }
 }
 
+/* Entries the flat reader takes and entries it leaves to jansson (a real
+ * time, a nested value, a repeated key), in one file: all come out in
+ * order, as jansson alone would give them, and an alert raised on a flat
+ * entry carries the whole entry as its event. */
+static void test_flat_and_jansson_entries(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"path\": \"/sdcard/a.txt\", \"modified_time\": 1709294400, \"context\": \"\"}\n"
+        "{\"path\": \"/sdcard/b.txt\", \"modified_time\": 1709294400.5}\n"
+        "{\"path\": \"/sdcard/c.txt\", \"extra\": {\"k\": [1]}, \"access_time\": 1709294400}\n"
+        "{\"path\": \"/sdcard/d.txt\", \"size\": 1, \"size\": 2}\n"
+        "{\"path\": \"/data/local/tmp/x\", \"mode\": \"-rwxr-xr-x\", \"n\": null, "
+        "\"b\": true, \"changed_time\": 1709294400}\n";
+    char *root = tu_mkdtemp();
+    const char *files[] = {"files.json", text, "getprop.txt", GETPROP, NULL};
+    char *dir = at_qf(root, files);
+    char *stix = mh_stix(PATTERNS);
+    mh_result r;
+    at_run(&spy_mod_aqf_files, dir, stix, &r);
+    assert_int_equal(json_array_size(r.records), 5);
+    mt_json(mt_rec(&r, 0), "{\"path\":\"/sdcard/a.txt\",\"modified_time\":\"2024-03-01 "
+                           "13:00:00.000000\",\"context\":\"\"}");
+    mt_json(mt_rec(&r, 1), "{\"path\":\"/sdcard/b.txt\",\"modified_time\":\"2024-03-01 "
+                           "13:00:00.500000\"}");
+    mt_json(mt_rec(&r, 2), "{\"path\":\"/sdcard/c.txt\",\"extra\":{\"k\":[1]},"
+                           "\"access_time\":\"2024-03-01 13:00:00.000000\"}");
+    mt_json(mt_rec(&r, 3), "{\"path\":\"/sdcard/d.txt\",\"size\":2}");
+    const char *last = "{\"path\":\"/data/local/tmp/x\",\"mode\":\"-rwxr-xr-x\",\"n\":null,"
+                       "\"b\":true,\"changed_time\":\"2024-03-01 13:00:00.000000\"}";
+    mt_json(mt_rec(&r, 4), last);
+    assert_int_equal(json_array_size(r.alerts), 1);
+    at_alert(&r, 0, "HIGH", "Found executable file at suspicious path \"/data/local/tmp/x\"");
+    mt_json(json_object_get(json_array_get(r.alerts, 0), "event"), last);
+    assert_int_equal(json_array_size(r.timeline), 4);
+    assert_true(
+        mt_timeline_has(&r, "2024-03-01 13:00:00.500000", "AQFFiles", "M---", "/sdcard/b.txt"));
+    assert_true(
+        mt_timeline_has(&r, "2024-03-01 13:00:00.000000", "AQFFiles", "--C-", "/data/local/tmp/x"));
+    mh_result_free(&r);
+    free(stix);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_array_device_zone),
+        cmocka_unit_test(test_flat_and_jansson_entries),
         cmocka_unit_test(test_lines_utc),
         cmocka_unit_test(test_no_indicators_and_check_iocs),
         cmocka_unit_test(test_bad_input),

@@ -49,6 +49,8 @@ typedef struct jwin {
     spy_stream *src;        /* NULL: buf holds the whole text */
     size_t max;             /* the longest value or line the window may need */
     bool eof, too_long, read_failed;
+    spy_aqf_flat_cb flat_cb; /* when set, flat elements go to it as parsed */
+    spy_flat flat;
 } jwin;
 
 static void win_reserve(jwin *w, size_t need)
@@ -199,9 +201,21 @@ static bool scan_value(jscan *c, const char *s, size_t len, size_t *end)
 /* The array element at the window's start (not whitespace): *v NULL when
  * it does not parse, else *used its length. The flat fast path needs no
  * look ahead; otherwise the window first grows to the whole element. */
-static int array_value(jwin *w, json_t **v, size_t *used)
+static int array_value(jwin *w, json_t **v, size_t *used, bool *flat)
 {
-    *v = spy_flat_json_object(w->buf + w->start, w->end - w->start, used);
+    *flat = false;
+    if (w->flat_cb) {
+        if (spy_flat_parse(&w->flat, w->buf + w->start, w->end - w->start, used) &&
+            spy_flat_keys_unique(&w->flat)) {
+            if (*used > w->max)
+                return fail_too_long(w);
+            *flat = true;
+            return SPY_OK;
+        }
+        *v = NULL; /* jansson's turn: the scan below finds the whole element */
+    } else {
+        *v = spy_flat_json_object(w->buf + w->start, w->end - w->start, used);
+    }
     if (*v && *used > w->max) {
         json_decref(*v);
         *v = NULL;
@@ -236,13 +250,14 @@ static int walk_array(jwin *w, spy_aqf_json_cb cb, void *ud, spy_aqf_json_stats 
     for (;;) {
         json_t *v = NULL;
         size_t used = 0;
-        if (c >= 0 && (err = array_value(w, &v, &used)) != SPY_OK)
+        bool flat = false;
+        if (c >= 0 && (err = array_value(w, &v, &used, &flat)) != SPY_OK)
             return err;
-        if (!v) {
+        if (!v && !flat) {
             st->why = c >= 0 ? "invalid JSON in the array" : "truncated array";
             return SPY_EFORMAT;
         }
-        int rc = cb(v, ud);
+        int rc = flat ? w->flat_cb(&w->flat, ud) : cb(v, ud);
         if (rc)
             return rc;
         w->start += used;
@@ -256,6 +271,17 @@ static int walk_array(jwin *w, spy_aqf_json_cb cb, void *ud, spy_aqf_json_stats 
         if ((err = win_peek(w, false, &c)) != SPY_OK)
             return err;
     }
+}
+
+/* A line that is one flat object with unique keys (then whitespace). */
+static bool line_flat(jwin *w, const char *s, size_t n)
+{
+    size_t used;
+    if (!spy_flat_parse(&w->flat, s, n, &used) || !spy_flat_keys_unique(&w->flat))
+        return false;
+    while (used < n && (s[used] == ' ' || s[used] == '\t' || s[used] == '\r' || s[used] == '\n'))
+        used++;
+    return used == n;
 }
 
 static int walk_lines(jwin *w, spy_aqf_json_cb cb, void *ud, spy_aqf_json_stats *st, size_t *good)
@@ -283,6 +309,15 @@ static int walk_lines(jwin *w, spy_aqf_json_cb cb, void *ud, spy_aqf_json_stats 
             size_t n = e - q, used;
             win_quote(w, q, &n);
             e = q + n;
+            if (w->flat_cb && line_flat(w, w->buf + w->start + q, n)) {
+                (*good)++;
+                int rc = w->flat_cb(&w->flat, ud);
+                if (rc)
+                    return rc;
+                w->start += nl ? e + 1 : e;
+                seen = 0;
+                continue;
+            }
             json_t *v = parse_value(w->buf + w->start + q, n, true, &used);
             if (!v) {
                 st->bad++;
@@ -347,9 +382,16 @@ int spy_aqf_json_foreach(char **text, size_t *len, bool lines, spy_aqf_json_cb c
 int spy_aqf_json_stream(spy_stream *s, bool lines, size_t max_value, spy_aqf_json_cb cb, void *ud,
                         spy_aqf_json_stats *st)
 {
+    return spy_aqf_json_stream_flat(s, lines, max_value, NULL, cb, ud, st);
+}
+
+int spy_aqf_json_stream_flat(spy_stream *s, bool lines, size_t max_value, spy_aqf_flat_cb flat_cb,
+                             spy_aqf_json_cb cb, void *ud, spy_aqf_json_stats *st)
+{
     memset(st, 0, sizeof *st);
-    jwin w = {.src = s, .max = max_value};
+    jwin w = {.src = s, .max = max_value, .flat_cb = flat_cb};
     int rc = walk(&w, lines, cb, ud, st);
+    spy_flat_free(&w.flat);
     if (w.too_long || w.read_failed) {
         st->stopped = true;
         st->why = w.too_long ? "a value or line longer than spyscan reads"

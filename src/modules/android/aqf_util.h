@@ -6,6 +6,8 @@
 
 #include "core/module.h"
 
+#include "core/flat.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -60,6 +62,14 @@ int spy_aqf_json_foreach(char **text, size_t *len, bool lines, spy_aqf_json_cb c
  * st->stopped and st->why. */
 int spy_aqf_json_stream(spy_stream *s, bool lines, size_t max_value, spy_aqf_json_cb cb, void *ud,
                         spy_aqf_json_stats *st);
+
+/* Called with an element that is a flat object with unique keys, as
+ * parsed (core/flat.h); the record is reused once the callback returns. */
+typedef int (*spy_aqf_flat_cb)(spy_flat *elem, void *ud);
+/* spy_aqf_json_stream, with flat elements given to flat_cb instead of
+ * being built as jansson objects; every other element goes to cb. */
+int spy_aqf_json_stream_flat(spy_stream *s, bool lines, size_t max_value, spy_aqf_flat_cb flat_cb,
+                             spy_aqf_json_cb cb, void *ud, spy_aqf_json_stats *st);
 
 /* Text after the last '/'. */
 const char *spy_aqf_basename(const char *path);

@@ -12,6 +12,8 @@
 
 #include "core/alert.h"
 
+#include "core/flat.h"
+
 #include <jansson.h>
 #include <stddef.h>
 
@@ -35,6 +37,10 @@ json_t *spy_parse_battery_daily(const char *text, size_t len, spy_daily_alert_cb
 
 /* §4.5 {"time_elapsed", "event", "uid", "package_name", "service"}. */
 int spy_parse_battery_history(const char *text, size_t len, spy_record_cb cb, void *ud);
+/* The same records as flat ones (reused once cb returns): hundreds of
+ * thousands of them in a busy phone's history. */
+typedef int (*spy_flat_cb)(spy_flat *record, void *ud);
+int spy_parse_battery_history_flat(const char *text, size_t len, spy_flat_cb cb, void *ud);
 
 /* §4.6 {"isodate", "action", "sql", "path", "pid"?}. */
 int spy_parse_dbinfo(const char *text, size_t len, spy_record_cb cb, void *ud);

@@ -7,14 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct scratch {
-    char *buf; /* a decoded string */
-    size_t cap;
-} scratch;
-
 typedef struct cur {
     const char *p, *end;
-    scratch key, val;
+    spy_flat *r; /* decoded keys and strings go to its buffer */
 } cur;
 
 static void ws(cur *c)
@@ -59,17 +54,9 @@ static size_t utf8_len(const unsigned char *s, size_t left)
     return cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : n;
 }
 
-static void put(scratch *b, size_t *n, const char *s, size_t k)
+static void put(cur *c, const char *s, size_t k)
 {
-    if (k == 0)
-        return;
-    if (*n + k > b->cap) {
-        while (*n + k > b->cap)
-            b->cap = b->cap ? b->cap * 2 : 256;
-        b->buf = spy_xrealloc(b->buf, b->cap);
-    }
-    memcpy(b->buf + *n, s, k);
-    *n += k;
+    spy_flat_append(c->r, s, k);
 }
 
 static size_t encode(uint32_t cp, char out[4])
@@ -98,7 +85,7 @@ static size_t encode(uint32_t cp, char out[4])
 
 /* A \u escape at c->p (after the backslash and 'u'); false when jansson
  * would refuse it (lone or reversed surrogates). */
-static bool uescape(cur *c, scratch *b, size_t *n)
+static bool uescape(cur *c)
 {
     if (c->end - c->p < 4)
         return false;
@@ -119,21 +106,38 @@ static bool uescape(cur *c, scratch *b, size_t *n)
         cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
     }
     char u[4];
-    put(b, n, u, encode(cp, u));
+    put(c, u, encode(cp, u));
     return true;
 }
 
-/* A string at c->p (on its opening quote) decoded into b->buf[0..*n). */
-static bool string(cur *c, scratch *b, size_t *n)
+/* True when none of the 8 bytes at p ends or escapes a string or needs
+ * a look (a quote, a backslash, a control, non-ASCII): strings are most of
+ * files.json, and are scanned a word at a time. The tests may report a
+ * byte that is not there after one that is, never miss one. */
+static bool plain8(const char *p)
 {
-    *n = 0;
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+    uint64_t hit = (w & high) | ((w - ones * 0x20) & ~w & high) | ((quote - ones) & ~quote & high) |
+                   ((bslash - ones) & ~bslash & high);
+    return hit == 0;
+}
+
+/* A string at c->p (on its opening quote) appended, decoded, to the
+ * record's buffer (without its NUL). */
+static bool string(cur *c)
+{
     c->p++;
     for (;;) {
         const char *s = c->p;
+        while (c->end - c->p >= 8 && plain8(c->p))
+            c->p += 8;
         while (c->p < c->end && *c->p != '"' && *c->p != '\\' && (unsigned char)*c->p >= 0x20 &&
                (unsigned char)*c->p < 0x80)
             c->p++;
-        put(b, n, s, (size_t)(c->p - s));
+        put(c, s, (size_t)(c->p - s));
         if (c->p >= c->end)
             return false;
         unsigned char ch = (unsigned char)*c->p;
@@ -147,7 +151,7 @@ static bool string(cur *c, scratch *b, size_t *n)
             size_t k = utf8_len((const unsigned char *)c->p, (size_t)(c->end - c->p));
             if (!k)
                 return false;
-            put(b, n, c->p, k);
+            put(c, c->p, k);
             c->p += k;
             continue;
         }
@@ -159,30 +163,38 @@ static bool string(cur *c, scratch *b, size_t *n)
         static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
         const char *k = e ? strchr(from, e) : NULL;
         if (k) {
-            put(b, n, to + (k - from), 1);
-        } else if (e != 'u' || !uescape(c, b, n)) {
+            put(c, to + (k - from), 1);
+        } else if (e != 'u' || !uescape(c)) {
             return false;
         }
     }
 }
 
-/* A scalar value: string, integer, true, false, null; NULL to decline. */
-static json_t *scalar(cur *c)
+/* A scalar value (string, integer, true, false, null) added to the record
+ * under the key at key_off; false to decline. */
+static bool scalar(cur *c, size_t key_off, size_t key_len)
 {
     if (c->p >= c->end)
-        return NULL;
+        return false;
     char ch = *c->p;
     if (ch == '"') {
-        size_t n;
-        return string(c, &c->val, &n) ? json_stringn_nocheck(c->val.buf ? c->val.buf : "", n)
-                                      : NULL;
+        size_t off = c->r->len;
+        if (!string(c))
+            return false;
+        size_t n = c->r->len - off;
+        spy_flat_end(c->r);
+        spy_flat_add(c->r, key_off, key_len, SPY_FLAT_STR, off, n, 0);
+        return true;
     }
     static const char *const lit[3] = {"true", "false", "null"};
+    static const size_t lit_len[3] = {4, 5, 4};
+    static const spy_flat_kind lit_kind[3] = {SPY_FLAT_TRUE, SPY_FLAT_FALSE, SPY_FLAT_NULL};
     for (int i = 0; i < 3; i++) {
-        size_t k = strlen(lit[i]);
+        size_t k = lit_len[i];
         if ((size_t)(c->end - c->p) >= k && memcmp(c->p, lit[i], k) == 0) {
             c->p += k;
-            return i == 0 ? json_true() : i == 1 ? json_false() : json_null();
+            spy_flat_add(c->r, key_off, key_len, lit_kind[i], 0, 0, 0);
+            return true;
         }
     }
     const char *s = c->p;
@@ -191,7 +203,7 @@ static json_t *scalar(cur *c)
         c->p++;
     if (c->p >= c->end || *c->p < '0' || *c->p > '9' ||
         (*c->p == '0' && c->end - c->p > 1 && c->p[1] >= '0' && c->p[1] <= '9'))
-        return NULL;
+        return false;
     uint64_t v = 0;
     int digits = 0;
     while (c->p < c->end && *c->p >= '0' && *c->p <= '9' && digits < 19) {
@@ -201,41 +213,41 @@ static json_t *scalar(cur *c)
     /* reals, exponents and anything near the int64 edge go to jansson */
     if (c->p < c->end &&
         ((*c->p >= '0' && *c->p <= '9') || *c->p == '.' || *c->p == 'e' || *c->p == 'E'))
-        return NULL;
+        return false;
     if (v > (uint64_t)INT64_MAX || (c->p - s) > 19)
-        return NULL;
-    return json_integer(neg ? -(json_int_t)v : (json_int_t)v);
+        return false;
+    spy_flat_add(c->r, key_off, key_len, SPY_FLAT_INT, 0, 0, neg ? -(int64_t)v : (int64_t)v);
+    return true;
 }
 
-json_t *spy_flat_json_object(const char *s, size_t len, size_t *used)
+bool spy_flat_parse(spy_flat *r, const char *s, size_t len, size_t *used)
 {
-    cur c = {s, s + len, {NULL, 0}, {NULL, 0}};
+    cur c = {s, s + len, r};
+    spy_flat_reset(r);
     if (!len || *s != '{')
-        return NULL;
+        return false;
     c.p++;
-    json_t *obj = json_object();
     ws(&c);
     if (c.p < c.end && *c.p == '}') {
         c.p++;
         goto done;
     }
     for (;;) {
-        size_t n;
+        size_t key_off = r->len;
         /* jansson refuses NUL in keys */
-        if (c.p >= c.end || *c.p != '"' || !string(&c, &c.key, &n) ||
-            (n && memchr(c.key.buf, 0, n)))
-            goto decline;
-        put(&c.key, &n, "", 1);
+        if (c.p >= c.end || *c.p != '"' || !string(&c))
+            return false;
+        size_t key_len = r->len - key_off;
+        if (key_len && memchr(r->buf + key_off, 0, key_len))
+            return false;
+        spy_flat_end(r);
         ws(&c);
-        json_t *v = NULL;
-        if (c.p < c.end && *c.p == ':') {
-            c.p++;
-            ws(&c);
-            v = scalar(&c);
-        }
-        if (!v)
-            goto decline;
-        json_object_set_new_nocheck(obj, c.key.buf, v);
+        if (c.p >= c.end || *c.p != ':')
+            return false;
+        c.p++;
+        ws(&c);
+        if (!scalar(&c, key_off, key_len))
+            return false;
         ws(&c);
         if (c.p < c.end && *c.p == ',') {
             c.p++;
@@ -246,16 +258,18 @@ json_t *spy_flat_json_object(const char *s, size_t len, size_t *used)
             c.p++;
             break;
         }
-        goto decline;
+        return false;
     }
 done:
-    free(c.key.buf);
-    free(c.val.buf);
+    spy_flat_seal(r);
     *used = (size_t)(c.p - s);
-    return obj;
-decline:
-    free(c.key.buf);
-    free(c.val.buf);
-    json_decref(obj);
-    return NULL;
+    return true;
+}
+
+json_t *spy_flat_json_object(const char *s, size_t len, size_t *used)
+{
+    spy_flat r = {0};
+    json_t *o = spy_flat_parse(&r, s, len, used) ? spy_flat_to_json(&r) : NULL;
+    spy_flat_free(&r);
+    return o;
 }

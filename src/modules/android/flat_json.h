@@ -8,11 +8,17 @@
 #ifndef SPY_FLAT_JSON_H
 #define SPY_FLAT_JSON_H
 
+#include "core/flat.h"
+
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
-/* The object starting at s[0] (after no whitespace), or NULL when declined.
- * *used gets the bytes it spans. */
+/* The object starting at s[0] (after no whitespace) into r (emptied
+ * first), sealed; false when declined. *used gets the bytes it spans. Keys
+ * may repeat (jansson keeps the last value at the first key's place). */
+bool spy_flat_parse(spy_flat *r, const char *s, size_t len, size_t *used);
+/* The same as a jansson object, or NULL when declined. */
 json_t *spy_flat_json_object(const char *s, size_t len, size_t *used);
 
 #endif

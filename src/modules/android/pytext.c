@@ -2,6 +2,7 @@
 
 #include "core/mem.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Bytes of the line break at p (0 when none): the breaks of str.splitlines(). */
@@ -27,6 +28,22 @@ void spy_lines_init(spy_lines *it, const char *text, size_t len)
     it->end = text ? text + len : text;
 }
 
+/* Bytes that can start a line break (<= 0x1e, 0xc2, 0xe2) are all below
+ * 0x1f or above 0x7f: a word with neither is skipped whole. Loads go
+ * through memcpy, so any alignment and byte order works. */
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static bool word_plain(const unsigned char *q)
+{
+    uint64_t x;
+    memcpy(&x, q, sizeof x);
+    /* high bit of a byte: set by x itself (>= 0x80) or by x - 0x1f
+     * borrowing (< 0x1f); a borrow only follows a byte that is itself
+     * flagged, so "none flagged" is exact */
+    return (((x - ONES * 0x1f) | x) & HIGHS) == 0;
+}
+
 bool spy_lines_next(spy_lines *it, spy_text *line)
 {
     if (!it->p || it->p >= it->end)
@@ -34,22 +51,35 @@ bool spy_lines_next(spy_lines *it, spy_text *line)
     const unsigned char *s = (const unsigned char *)it->p, *end = (const unsigned char *)it->end;
     const unsigned char *q = s;
     size_t br = 0;
-    for (; q < end; q++) {
-        /* only these lead bytes can start a break */
-        if ((*q <= 0x1e || *q == 0xc2 || *q == 0xe2) && (br = break_len(q, end)) != 0)
+    for (;;) {
+        while (end - q >= 8 && word_plain(q))
+            q += 8;
+        /* at most 8 bytes (or the tail) byte by byte, then words again */
+        const unsigned char *stop = end - q > 8 ? q + 8 : end;
+        for (; q < stop; q++) {
+            /* only these lead bytes can start a break */
+            if ((*q <= 0x1e || *q == 0xc2 || *q == 0xe2) && (br = break_len(q, end)) != 0)
+                goto found;
+        }
+        if (q >= end)
             break;
     }
+found:
     line->p = it->p;
     line->n = (size_t)(q - s);
     it->p = (const char *)(q + br);
     return true;
 }
 
-/* Bytes of the Python whitespace character starting at p (0 when none). */
-static size_t space_fwd(const unsigned char *p, const unsigned char *end)
+/* Python's ASCII whitespace: \t-\r, \x1c-\x1f and ' ' (one bit each). */
+static inline bool ascii_space(unsigned char c)
 {
-    if (*p == ' ' || (*p >= '\t' && *p <= '\r') || (*p >= 0x1c && *p <= 0x1f))
-        return 1;
+    return c <= ' ' && ((1ull << c) & 0x1f0003e00ull) != 0;
+}
+
+/* Bytes of the non-ASCII whitespace character starting at p (0 when none). */
+static size_t space_multi(const unsigned char *p, const unsigned char *end)
+{
     size_t n = (size_t)(end - p);
     if (n >= 2 && p[0] == 0xc2 && (p[1] == 0x85 || p[1] == 0xa0))
         return 2;
@@ -64,6 +94,12 @@ static size_t space_fwd(const unsigned char *p, const unsigned char *end)
     return 0;
 }
 
+/* Bytes of the Python whitespace character starting at p (0 when none). */
+static inline size_t space_fwd(const unsigned char *p, const unsigned char *end)
+{
+    return *p < 0x80 ? ascii_space(*p) : space_multi(p, end);
+}
+
 /* The same for the character ending at end (start bounds the look-back). */
 static size_t space_back(const unsigned char *start, const unsigned char *end)
 {
@@ -73,10 +109,20 @@ static size_t space_back(const unsigned char *start, const unsigned char *end)
     return 0;
 }
 
+/* Eight ' ' at q: dumpsys indents most lines by many spaces. */
+static bool word_blank(const unsigned char *q)
+{
+    uint64_t x;
+    memcpy(&x, q, sizeof x);
+    return x == ONES * ' ';
+}
+
 spy_text spy_text_lstrip(spy_text t)
 {
     const unsigned char *p = (const unsigned char *)t.p, *end = p + t.n;
     size_t k;
+    while (end - p >= 8 && word_blank(p))
+        p += 8;
     while (p < end && (k = space_fwd(p, end)) != 0)
         p += k;
     return spy_text_of((const char *)p, (size_t)(end - p));
@@ -86,8 +132,17 @@ spy_text spy_text_rstrip(spy_text t)
 {
     const unsigned char *p = (const unsigned char *)t.p, *end = p + t.n;
     size_t k;
-    while (end > p && (k = space_back(p, end)) != 0)
+    while (end > p) {
+        /* An ASCII last byte needs no look-back, unless it follows
+         * e2 80: space_fwd() takes e2 80 <byte <= 0x8a> for a space. */
+        if (end[-1] < 0x80 && !(end - p >= 3 && end[-3] == 0xe2 && end[-2] == 0x80))
+            k = ascii_space(end[-1]);
+        else
+            k = space_back(p, end);
+        if (k == 0)
+            break;
         end -= k;
+    }
     return spy_text_of(t.p, (size_t)(end - p));
 }
 
@@ -96,48 +151,40 @@ spy_text spy_text_strip(spy_text t)
     return spy_text_rstrip(spy_text_lstrip(t));
 }
 
+/* chars[0] alone (the common "\"") is compared without strchr(). */
+static inline bool in_chars(char c, const char *chars)
+{
+    return c && (chars[0] && !chars[1] ? c == chars[0] : strchr(chars, c) != NULL);
+}
+
 spy_text spy_text_rstrip_chars(spy_text t, const char *chars)
 {
-    while (t.n && t.p[t.n - 1] && strchr(chars, t.p[t.n - 1]))
+    while (t.n && in_chars(t.p[t.n - 1], chars))
         t.n--;
     return t;
 }
 
 spy_text spy_text_strip_chars(spy_text t, const char *chars)
 {
-    while (t.n && t.p[0] && strchr(chars, t.p[0]))
+    while (t.n && in_chars(t.p[0], chars))
         t.p++, t.n--;
     return spy_text_rstrip_chars(t, chars);
 }
 
-bool spy_text_starts(spy_text t, const char *prefix)
+long spy_text_findn(spy_text t, const char *needle, size_t n, size_t from)
 {
-    size_t n = strlen(prefix);
-    return t.n >= n && memcmp(t.p, prefix, n) == 0;
-}
-
-bool spy_text_ends(spy_text t, const char *suffix)
-{
-    size_t n = strlen(suffix);
-    return t.n >= n && memcmp(t.p + t.n - n, suffix, n) == 0;
-}
-
-bool spy_text_eq(spy_text t, const char *s)
-{
-    return t.n == strlen(s) && memcmp(t.p, s, t.n) == 0;
-}
-
-long spy_text_find(spy_text t, const char *needle, size_t from)
-{
-    size_t n = strlen(needle);
     if (from > t.n)
         return -1;
     if (n == 0)
         return (long)from;
-    /* memmem() is a GNU extension; needles here are a few bytes */
+    /* memmem() is a GNU extension; needles here are a few bytes, compared
+     * in line rather than by a memcmp() call per candidate */
     const char *p = t.p + from, *end = t.p + t.n;
     while ((size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p) - n + 1))) {
-        if (memcmp(p, needle, n) == 0)
+        size_t i = 1;
+        while (i < n && p[i] == needle[i])
+            i++;
+        if (i == n)
             return (long)(p - t.p);
         p++;
     }
@@ -207,14 +254,14 @@ bool spy_text_field(spy_text *rest, const char *sep, spy_text *field)
 {
     if (!rest->p)
         return false;
-    long at = spy_text_find(*rest, sep, 0);
+    size_t k = strlen(sep);
+    long at = spy_text_findn(*rest, sep, k, 0);
     if (at < 0) {
         *field = *rest;
         rest->p = NULL;
         rest->n = 0;
         return true;
     }
-    size_t k = strlen(sep);
     *field = spy_text_of(rest->p, (size_t)at);
     *rest = spy_text_of(rest->p + at + k, rest->n - (size_t)at - k);
     return true;
@@ -229,15 +276,14 @@ size_t spy_text_count_fields(spy_text t, const char *sep)
     return n;
 }
 
-bool spy_text_partition(spy_text t, const char *sep, spy_text *before, spy_text *after)
+bool spy_text_partitionn(spy_text t, const char *sep, size_t k, spy_text *before, spy_text *after)
 {
-    long at = spy_text_find(t, sep, 0);
+    long at = spy_text_findn(t, sep, k, 0);
     if (at < 0) {
         *before = t;
         *after = spy_text_of(t.p + t.n, 0);
         return false;
     }
-    size_t k = strlen(sep);
     *before = spy_text_of(t.p, (size_t)at);
     *after = spy_text_of(t.p + at + k, t.n - (size_t)at - k);
     return true;

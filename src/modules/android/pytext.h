@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct spy_text {
     const char *p;
@@ -40,11 +41,31 @@ spy_text spy_text_rstrip(spy_text t);
 spy_text spy_text_strip_chars(spy_text t, const char *chars);
 spy_text spy_text_rstrip_chars(spy_text t, const char *chars);
 
-bool spy_text_starts(spy_text t, const char *prefix);
-bool spy_text_ends(spy_text t, const char *suffix);
-bool spy_text_eq(spy_text t, const char *s);
-/* Offset of the first occurrence of needle at or after from, or -1. */
-long spy_text_find(spy_text t, const char *needle, size_t from);
+/* The tests below are inline so that strlen() of a literal folds away:
+ * the parsers call them on every line. */
+static inline bool spy_text_starts(spy_text t, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return t.n >= n && memcmp(t.p, prefix, n) == 0;
+}
+
+static inline bool spy_text_ends(spy_text t, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return t.n >= n && memcmp(t.p + t.n - n, suffix, n) == 0;
+}
+
+static inline bool spy_text_eq(spy_text t, const char *s)
+{
+    return t.n == strlen(s) && memcmp(t.p, s, t.n) == 0;
+}
+
+/* Offset of the first occurrence of needle (n bytes) at or after from, or -1. */
+long spy_text_findn(spy_text t, const char *needle, size_t n, size_t from);
+static inline long spy_text_find(spy_text t, const char *needle, size_t from)
+{
+    return spy_text_findn(t, needle, strlen(needle), from);
+}
 /* Number of leading ' ' characters. */
 size_t spy_text_indent(spy_text t);
 /* t[from:] and t[from:to] clamped to the slice. */
@@ -63,7 +84,12 @@ bool spy_text_field(spy_text *rest, const char *sep, spy_text *field);
 size_t spy_text_count_fields(spy_text t, const char *sep);
 /* Before / after the first occurrence of sep (str.partition); false and
  * whole text in *before when sep is absent. */
-bool spy_text_partition(spy_text t, const char *sep, spy_text *before, spy_text *after);
+bool spy_text_partitionn(spy_text t, const char *sep, size_t k, spy_text *before, spy_text *after);
+static inline bool spy_text_partition(spy_text t, const char *sep, spy_text *before,
+                                      spy_text *after)
+{
+    return spy_text_partitionn(t, sep, strlen(sep), before, after);
+}
 
 /* A JSON string of the bytes (invalid UTF-8 kept). */
 json_t *spy_text_json(spy_text t);

@@ -1,0 +1,78 @@
+/* A flat record: an object whose values are all scalars, held as parsed
+ * (keys and strings in one buffer, no jansson objects). Artifacts of
+ * hundreds of thousands of such entries (AndroidQF's files.json) go
+ * through the run loop as flat records: building, writing and freeing a
+ * jansson object per entry was most of the cost of checking them. The
+ * record converts to the jansson object it stands for when a check needs
+ * one (an alert's event), and is written exactly as that object would be. */
+#ifndef SPY_FLAT_H
+#define SPY_FLAT_H
+
+#include "core/json_emit.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum spy_flat_kind {
+    SPY_FLAT_STR,
+    SPY_FLAT_INT,
+    SPY_FLAT_TRUE,
+    SPY_FLAT_FALSE,
+    SPY_FLAT_NULL
+} spy_flat_kind;
+
+typedef struct spy_flat_field {
+    const char *key; /* NUL-terminated, no NUL inside */
+    size_t key_len;
+    spy_flat_kind kind;
+    const char *s; /* SPY_FLAT_STR: NUL-terminated; may hold NULs (len counts them) */
+    size_t len;
+    int64_t i;             /* SPY_FLAT_INT */
+    size_t key_off, s_off; /* where key and s sit in buf */
+} spy_flat_field;
+
+/* Keys are unique (a parser declines an object that repeats one). The
+ * pointers point into buf; spy_flat_seal() sets them once buf is final. */
+typedef struct spy_flat {
+    spy_flat_field *f;
+    size_t n, cap;
+    char *buf; /* keys and string values, each NUL-terminated */
+    size_t len, buf_cap;
+} spy_flat;
+
+/* Empties r, keeping its memory for the next record. */
+void spy_flat_reset(spy_flat *r);
+void spy_flat_free(spy_flat *r);
+/* Appends bytes (plus a NUL) to r->buf; returns their offset. */
+size_t spy_flat_put(spy_flat *r, const char *s, size_t len);
+/* The same in pieces: spy_flat_append() bytes, then spy_flat_end() adds
+ * the NUL; the piece starts at the r->len seen before the first append. */
+void spy_flat_append(spy_flat *r, const char *s, size_t len);
+void spy_flat_end(spy_flat *r);
+/* Appends a field whose key and string live at the given offsets of buf. */
+void spy_flat_add(spy_flat *r, size_t key_off, size_t key_len, spy_flat_kind kind, size_t s_off,
+                  size_t s_len, int64_t i);
+/* Points the fields at buf (after the last spy_flat_put). */
+void spy_flat_seal(spy_flat *r);
+/* True when no key repeats. */
+bool spy_flat_keys_unique(const spy_flat *r);
+
+/* Index of key, or -1. */
+long spy_flat_find(const spy_flat *r, const char *key);
+/* The string value of key, NULL when absent or not a string. */
+const char *spy_flat_str(const spy_flat *r, const char *key);
+/* The string values of n keys (of lengths lens) in one pass over the
+ * record: out[k] is the value of keys[k], NULL when absent or not a string. */
+void spy_flat_pick(const spy_flat *r, const char *const *keys, const size_t *lens, size_t n,
+                   const char **out);
+/* Replaces field i's value by a string (the record is sealed again). */
+void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len);
+
+/* The jansson object the record stands for (a new reference). */
+json_t *spy_flat_to_json(const spy_flat *r);
+/* Writes the record as spy_jw_value() writes spy_flat_to_json(r). */
+int spy_jw_flat(spy_jw *w, const spy_flat *r);
+
+#endif
