@@ -1,21 +1,36 @@
 /* Streaming JSON emitter laid out as Python's json.dump(indent=4,
  * ensure_ascii=True) writes it, so spyscan's files diff cleanly against
  * MVT's (spec/outputs.md §3.1). Memory: one write buffer plus a frame per
- * open container (bounded by SPY_MAX_EMIT_DEPTH). */
+ * open container (bounded by SPY_MAX_EMIT_DEPTH). Speed (results files of
+ * hundreds of MB): each token checks for room once and is then written with
+ * plain stores, and strings are scanned and copied 8-16 bytes at a time
+ * between the bytes that need escaping (json_escape.c). Reals are laid out
+ * in json_number.c (json_emit_internal.h). */
 #include "core/json_emit.h"
+#include "core/json_emit_internal.h"
 
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/mem.h"
+#include "core/outdir.h"
 
 #include <errno.h>
 #include <math.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define JW_FD_BUF (64u * 1024u)
+/* Spaces available for one line's indentation (SPY_MAX_EMIT_DEPTH levels of
+ * 4); deeper or wider indentation takes the slow path. */
+#define JW_SPACES 512u
+
+#define SP16  "                "
+#define SP64  SP16 SP16 SP16 SP16
+#define SP512 SP64 SP64 SP64 SP64 SP64 SP64 SP64 SP64
+/* "\n" and the indentation, copied 16 bytes at a time (hence the 16 more). */
+static const char jw_nlsp[1 + JW_SPACES + 16 + 1] = "\n" SP512 SP16;
 
 typedef struct jw_frame {
     bool object; /* else array */
@@ -27,11 +42,12 @@ struct spy_jw {
     int fd; /* -1 for memory emitters */
     int indent;
     char *buf;
-    size_t len, cap;
+    size_t len, cap; /* len < cap always: memory emitters NUL-terminate */
     int err;
     int saved_errno; /* errno of a failed write, restored by finish */
     bool top_done;   /* one top-level value per emitter */
     unsigned depth;
+    size_t unsynced;                     /* bytes written since the last writeback request */
     jw_frame st[SPY_MAX_EMIT_DEPTH + 1]; /* st[0]: the top level */
 };
 
@@ -66,6 +82,7 @@ static int jw_write_fd(spy_jw *w, const char *p, size_t n)
             w->err = SPY_EIO;
             return w->err;
         }
+        spy_writeback_note(w->fd, &w->unsynced, (size_t)r);
         p += r;
         n -= (size_t)r;
     }
@@ -81,59 +98,105 @@ static int jw_flush(spy_jw *w)
     return rc;
 }
 
+/* Slow side of jw_room: flushes (fd) or grows (memory). Callers reserve at
+ * most a chunk's worst case, below the fd buffer, but growing keeps any
+ * size correct. */
+static bool jw_make_room(spy_jw *w, size_t n)
+{
+    if (w->err)
+        return false;
+    if (w->fd >= 0 && jw_flush(w) != SPY_OK)
+        return false;
+    if (w->cap - w->len > n)
+        return true;
+    size_t cap = w->cap;
+    while (cap - w->len <= n)
+        cap *= 2;
+    w->buf = spy_xrealloc(w->buf, cap);
+    w->cap = cap;
+    return true;
+}
+
+/* Makes n bytes writable at w->buf + w->len (plus the NUL of memory
+ * emitters): tokens are then written with plain stores, one check each. */
+static inline bool jw_room(spy_jw *w, size_t n)
+{
+    return w->cap - w->len > n || jw_make_room(w, n);
+}
+
 static void jw_put(spy_jw *w, const char *s, size_t n)
 {
     if (w->err)
         return;
-    if (w->len + n + 1 > w->cap) {
-        if (w->fd >= 0) {
-            if (jw_flush(w) != SPY_OK)
-                return;
-            if (n + 1 > w->cap) {
-                jw_write_fd(w, s, n);
-                return;
-            }
-        } else {
-            while (w->len + n + 1 > w->cap)
-                w->cap *= 2;
-            w->buf = spy_xrealloc(w->buf, w->cap);
-        }
+    if (w->fd >= 0 && n >= w->cap) {
+        if (jw_flush(w) == SPY_OK)
+            jw_write_fd(w, s, n); /* larger than the buffer: no copy */
+        return;
     }
+    if (!jw_room(w, n))
+        return;
     memcpy(w->buf + w->len, s, n);
     w->len += n;
 }
 
-static void jw_putc(spy_jw *w, char c)
+/* '\n' and ind spaces at o, in 16-byte blocks (room: ind + 1 + 16). */
+static inline char *jw_nl(char *o, size_t ind)
 {
-    jw_put(w, &c, 1);
+    for (size_t k = 0; k <= ind; k += 16)
+        memcpy(o + k, jw_nlsp + k, 16);
+    return o + ind + 1;
 }
 
-static void jw_newline(spy_jw *w, unsigned level)
+/* Indentation of the current level, or SIZE_MAX when it is too wide for
+ * jw_nl (then the slow path writes it). */
+static inline size_t jw_ind(const spy_jw *w, unsigned level)
 {
-    static const char spaces[] = "                                ";
-    jw_putc(w, '\n');
+    size_t ind = (size_t)level * (size_t)w->indent;
+    return ind <= JW_SPACES ? ind : SIZE_MAX;
+}
+
+static void jw_newline_slow(spy_jw *w, unsigned level)
+{
+    jw_put(w, "\n", 1);
     size_t n = (size_t)level * (size_t)w->indent;
     while (n > 0) {
-        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-        jw_put(w, spaces, k);
+        size_t k = n < JW_SPACES ? n : JW_SPACES;
+        jw_put(w, jw_nlsp + 1, k);
         n -= k;
     }
 }
 
-/* Separator and indentation before an array item or an object key. */
-static void jw_item_sep(spy_jw *w, jw_frame *f)
+/* Separator and indentation before an array item or an object key: ","
+ * unless first, then a newline and indentation, or " " when compact. */
+static inline char *jw_sep(const spy_jw *w, const jw_frame *f, char *o, size_t ind)
 {
     if (f->has_items)
-        jw_putc(w, ',');
+        *o++ = ',';
     if (w->indent > 0)
-        jw_newline(w, w->depth);
-    else if (f->has_items)
-        jw_putc(w, ' ');
+        return jw_nl(o, ind);
+    if (f->has_items)
+        *o++ = ' ';
+    return o;
+}
+
+static void jw_item_sep(spy_jw *w, jw_frame *f)
+{
+    size_t ind = jw_ind(w, w->depth);
+    if (ind != SIZE_MAX) {
+        if (jw_room(w, ind + 2 + 16)) {
+            char *o = jw_sep(w, f, w->buf + w->len, ind);
+            w->len = (size_t)(o - w->buf);
+        }
+    } else {
+        if (f->has_items)
+            jw_put(w, ",", 1);
+        jw_newline_slow(w, w->depth);
+    }
     f->has_items = true;
 }
 
 /* Checks that a value may come here and writes what precedes it. */
-static int jw_before_value(spy_jw *w)
+static inline int jw_before_value(spy_jw *w)
 {
     if (w->err)
         return w->err;
@@ -158,7 +221,7 @@ static int jw_begin(spy_jw *w, bool object)
         return w->err;
     if (w->depth >= SPY_MAX_EMIT_DEPTH)
         return w->err = SPY_ELIMIT;
-    jw_putc(w, object ? '{' : '[');
+    jw_put(w, object ? "{" : "[", 1);
     w->depth++;
     w->st[w->depth] = (jw_frame){.object = object};
     return w->err;
@@ -172,9 +235,20 @@ static int jw_end(spy_jw *w, bool object)
     if (w->depth == 0 || f->object != object || f->want_value)
         return w->err = SPY_EINTERNAL;
     w->depth--;
-    if (f->has_items && w->indent > 0)
-        jw_newline(w, w->depth);
-    jw_putc(w, object ? '}' : ']');
+    char close = object ? '}' : ']';
+    if (!f->has_items || w->indent == 0) {
+        jw_put(w, &close, 1);
+        return w->err;
+    }
+    size_t ind = jw_ind(w, w->depth);
+    if (ind == SIZE_MAX) {
+        jw_newline_slow(w, w->depth);
+        jw_put(w, &close, 1);
+    } else if (jw_room(w, ind + 2 + 16)) {
+        char *o = jw_nl(w->buf + w->len, ind);
+        *o++ = close;
+        w->len = (size_t)(o - w->buf);
+    }
     return w->err;
 }
 
@@ -195,108 +269,39 @@ int spy_jw_end_array(spy_jw *w)
     return jw_end(w, false);
 }
 
-static const char hexdig[] = "0123456789abcdef";
-
-static void jw_put_u16(spy_jw *w, unsigned cp)
-{
-    char e[6] = {'\\',
-                 'u',
-                 hexdig[(cp >> 12) & 15],
-                 hexdig[(cp >> 8) & 15],
-                 hexdig[(cp >> 4) & 15],
-                 hexdig[cp & 15]};
-    jw_put(w, e, sizeof e);
-}
-
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF), 0 when invalid; *cp gets the code point. */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xBF;
-    size_t len;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        c &= 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-        c &= 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-        c &= 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if (i > 1 && (s[i] < 0x80 || s[i] > 0xBF))
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    *cp = c;
-    return len;
-}
-
-static void jw_put_escape(spy_jw *w, unsigned char c)
-{
-    switch (c) {
-    case '"': jw_put(w, "\\\"", 2); return;
-    case '\\': jw_put(w, "\\\\", 2); return;
-    case '\n': jw_put(w, "\\n", 2); return;
-    case '\r': jw_put(w, "\\r", 2); return;
-    case '\t': jw_put(w, "\\t", 2); return;
-    case '\b': jw_put(w, "\\b", 2); return;
-    case '\f': jw_put(w, "\\f", 2); return;
-    default: jw_put_u16(w, c); return; /* other controls and DEL */
-    }
-}
-
-/* Non-ASCII at s: a code point as \uXXXX (pair above U+FFFF), or one
- * invalid byte as the text \xNN (Python's backslashreplace). */
-static size_t jw_put_nonascii(spy_jw *w, const unsigned char *s, size_t n)
-{
-    unsigned cp;
-    size_t k = utf8_decode(s, n, &cp);
-    if (k == 0) {
-        char e[5] = {'\\', '\\', 'x', hexdig[s[0] >> 4], hexdig[s[0] & 15]};
-        jw_put(w, e, sizeof e);
-        return 1;
-    }
-    if (cp >= 0x10000) {
-        cp -= 0x10000;
-        jw_put_u16(w, 0xD800 | (cp >> 10));
-        jw_put_u16(w, 0xDC00 | (cp & 0x3FF));
-    } else {
-        jw_put_u16(w, cp);
-    }
-    return k;
-}
-
+/* A quoted, escaped string, one reservation per JW_CHUNK input bytes. */
 static void jw_put_string(spy_jw *w, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    jw_putc(w, '"');
     size_t i = 0;
-    while (i < n) {
-        size_t run = i;
-        while (run < n && s[run] >= 0x20 && s[run] < 0x7F && s[run] != '"' && s[run] != '\\')
-            run++;
-        jw_put(w, str + i, run - i);
-        i = run;
+    do {
+        size_t k = n - i < JW_CHUNK ? n - i : JW_CHUNK, used;
+        if (!jw_room(w, 6 * k + JW_SLACK))
+            return;
+        char *o = w->buf + w->len;
+        if (i == 0)
+            *o++ = '"';
+        o = jw_escape(o, s + i, k, n - i, &used);
+        i += used;
         if (i >= n)
-            break;
-        if (s[i] < 0x80) {
-            jw_put_escape(w, s[i]);
-            i++;
-        } else {
-            i += jw_put_nonascii(w, s + i, n - i);
-        }
-    }
-    jw_putc(w, '"');
+            *o++ = '"';
+        w->len = (size_t)(o - w->buf);
+    } while (i < n);
+}
+
+/* Separator, indentation and "key": at o, which has room for ind +
+ * 6 * len + JW_SLACK bytes (keys of at most JW_CHUNK bytes). */
+static inline char *jw_key_at(const spy_jw *w, const jw_frame *f, char *o, size_t ind,
+                              const char *key, size_t len)
+{
+    size_t used;
+    o = jw_sep(w, f, o, ind);
+    *o++ = '"';
+    o = jw_escape(o, (const unsigned char *)key, len, len, &used);
+    o[0] = '"';
+    o[1] = ':';
+    o[2] = ' ';
+    return o + 3;
 }
 
 int spy_jw_key(spy_jw *w, const char *key, size_t len)
@@ -306,9 +311,19 @@ int spy_jw_key(spy_jw *w, const char *key, size_t len)
     jw_frame *f = &w->st[w->depth];
     if (w->depth == 0 || !f->object || f->want_value || (!key && len))
         return w->err = SPY_EINTERNAL;
-    jw_item_sep(w, f);
-    jw_put_string(w, key ? key : "", len);
-    jw_put(w, ": ", 2);
+    size_t ind = jw_ind(w, w->depth);
+    if (ind != SIZE_MAX && len <= JW_CHUNK) {
+        /* The usual key: one reservation for all of it. */
+        if (jw_room(w, ind + 6 * len + JW_SLACK)) {
+            char *o = jw_key_at(w, f, w->buf + w->len, ind, key ? key : "", len);
+            w->len = (size_t)(o - w->buf);
+        }
+        f->has_items = true;
+    } else {
+        jw_item_sep(w, f);
+        jw_put_string(w, key ? key : "", len);
+        jw_put(w, ": ", 2);
+    }
     f->want_value = true;
     return w->err;
 }
@@ -336,75 +351,9 @@ static int jw_raw_value(spy_jw *w, const char *text, size_t n)
 
 int spy_jw_int(spy_jw *w, long long v)
 {
-    char b[32];
-    int n = snprintf(b, sizeof b, "%lld", v);
-    return jw_raw_value(w, b, (size_t)n);
-}
-
-/* Shortest digits that read back as v: "d.ddde±XX" from %.*e, p = 1..17. */
-static void real_shortest(double v, char *b, size_t cap)
-{
-    /* Reading back is monotonic in the digit count (17 always works), so a
-     * binary search finds the shortest in ~5 tries instead of up to 17:
-     * record times are reals, and a results file holds millions. */
-    int lo = 1, hi = 17;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        snprintf(b, cap, "%.*e", mid - 1, v);
-        if (strtod(b, NULL) == v)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    snprintf(b, cap, "%.*e", hi - 1, v);
-}
-
-/* Lays out the digits of real_shortest as Python's float repr: fixed
- * notation for exponents -4..15 (with ".0" when integral), else d.ddde±XX. */
-static size_t real_python(double v, char *out, size_t cap)
-{
-    char e[40], digits[24];
-    real_shortest(v, e, sizeof e);
-    const char *p = e;
-    size_t nd = 0, o = 0;
-    bool neg = *p == '-';
-    if (neg)
-        p++;
-    for (; *p && *p != 'e'; p++)
-        if (*p != '.')
-            digits[nd++] = *p;
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    long ex = strtol(p + 1, NULL, 10);
-    if (neg)
-        out[o++] = '-';
-    if (ex < -4 || ex >= 16) {
-        out[o++] = digits[0];
-        if (nd > 1) {
-            out[o++] = '.';
-            memcpy(out + o, digits + 1, nd - 1);
-            o += nd - 1;
-        }
-        int k = snprintf(out + o, cap - o, "e%c%02ld", ex < 0 ? '-' : '+', ex < 0 ? -ex : ex);
-        return o + (size_t)k;
-    }
-    if (ex < 0) {
-        out[o++] = '0';
-        out[o++] = '.';
-        for (long i = -1; i > ex; i--)
-            out[o++] = '0';
-        memcpy(out + o, digits, nd);
-        return o + nd;
-    }
-    for (long i = 0; i <= ex; i++)
-        out[o++] = (size_t)i < nd ? digits[i] : '0';
-    out[o++] = '.';
-    if ((size_t)ex + 1 < nd) {
-        memcpy(out + o, digits + ex + 1, nd - (size_t)ex - 1);
-        return o + nd - (size_t)ex - 1;
-    }
-    out[o++] = '0';
-    return o;
+    if (jw_before_value(w) == SPY_OK && jw_room(w, 24))
+        w->len = (size_t)(jw_int_at(w->buf + w->len, v) - w->buf);
+    return w->err;
 }
 
 int spy_jw_real(spy_jw *w, double v)
@@ -414,7 +363,7 @@ int spy_jw_real(spy_jw *w, double v)
     if (isinf(v))
         return v < 0 ? jw_raw_value(w, "-Infinity", 9) : jw_raw_value(w, "Infinity", 8);
     char b[64];
-    size_t n = real_python(v, b, sizeof b);
+    size_t n = jw_real_repr(v, b, sizeof b);
     return jw_raw_value(w, b, n);
 }
 
@@ -428,10 +377,42 @@ int spy_jw_null(spy_jw *w)
     return jw_raw_value(w, "null", 4);
 }
 
+/* A member whose value is a string or an integer, written with its key in
+ * one reservation (most record members); false when it needs the general
+ * path (long, too deep, other types) or the emitter failed. */
+static bool jw_member_fast(spy_jw *w, jw_frame *f, size_t ind, const char *k, size_t klen,
+                           const json_t *val)
+{
+    if (ind == SIZE_MAX || klen > JW_CHUNK)
+        return false;
+    char *o;
+    if (json_is_string(val)) {
+        size_t sl = json_string_length(val), used;
+        if (sl > JW_CHUNK || !jw_room(w, ind + 6 * (klen + sl) + 2 * JW_SLACK))
+            return false;
+        o = jw_key_at(w, f, w->buf + w->len, ind, k, klen);
+        *o++ = '"';
+        o = jw_escape(o, (const unsigned char *)json_string_value(val), sl, sl, &used);
+        *o++ = '"';
+    } else if (json_is_integer(val)) {
+        if (!jw_room(w, ind + 6 * klen + JW_SLACK + 24))
+            return false;
+        o = jw_key_at(w, f, w->buf + w->len, ind, k, klen);
+        o = jw_int_at(o, (long long)json_integer_value(val));
+    } else {
+        return false;
+    }
+    w->len = (size_t)(o - w->buf);
+    f->has_items = true;
+    return true;
+}
+
 static int jw_object_value(spy_jw *w, const json_t *v)
 {
     if (spy_jw_begin_object(w) != SPY_OK)
         return w->err;
+    jw_frame *f = &w->st[w->depth];
+    size_t ind = jw_ind(w, w->depth);
     for (void *it = json_object_iter((json_t *)v); it && !w->err;
          it = json_object_iter_next((json_t *)v, it)) {
         const char *k = json_object_iter_key(it);
@@ -440,8 +421,9 @@ static int jw_object_value(spy_jw *w, const json_t *v)
 #else
         size_t klen = strlen(k);
 #endif
-        if (spy_jw_key(w, k, klen) == SPY_OK)
-            spy_jw_value(w, json_object_iter_value(it));
+        const json_t *val = json_object_iter_value(it);
+        if (!jw_member_fast(w, f, ind, k, klen, val) && !w->err && spy_jw_key(w, k, klen) == SPY_OK)
+            spy_jw_value(w, val);
     }
     return spy_jw_end_object(w);
 }

@@ -27,8 +27,18 @@
 /* Acquisitions nested in one (an AndroidQF bug report, backup, intrusion logs). */
 #define SPY_MAX_NESTED 4u
 
+/* Bytes of a results file written between two requests to start writing
+ * it to disk (outdir.c spy_writeback_note). */
+#define SPY_WRITEBACK_BYTES (8u * 1024u * 1024u)
+
 /* Timeline rows kept in memory before a sorted run is spilled to the output folder. */
 #define SPY_TIMELINE_RUN_BYTES (8u * 1024u * 1024u)
+/* Arena block a module's timeline rows are staged in and handed over in. */
+#define SPY_TIMELINE_BLOCK_BYTES (64u * 1024u)
+/* Write buffer of a run file or timeline.csv, and read buffer of each run
+ * being merged (up to 64 at once). */
+#define SPY_TIMELINE_IO_BYTES   (256u * 1024u)
+#define SPY_TIMELINE_READ_BYTES (64u * 1024u)
 
 /* ---- Evidence SQLite VFS and binary plists (evfs.c, bplist.c, nska.c) ---- */
 /* Largest in-memory file the evidence VFS keeps for SQLite's own writes

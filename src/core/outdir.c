@@ -3,9 +3,11 @@
  * into place, so a reader never sees a half-written result. All file work
  * goes through the folder's fd (openat/renameat/unlinkat), so a folder
  * renamed or swapped for a symlink mid-run cannot redirect our writes. */
+#define _GNU_SOURCE /* sync_file_range() */
 #include "core/outdir.h"
 
 #include "core/error.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "core/mem.h"
 
@@ -62,6 +64,20 @@ int spy_write_all(int fd, const void *buf, size_t len)
         len -= (size_t)r;
     }
     return SPY_OK;
+}
+
+void spy_writeback_note(int fd, size_t *since, size_t n)
+{
+    *since += n;
+    if (*since < SPY_WRITEBACK_BYTES)
+        return;
+    *since = 0;
+#ifdef SYNC_FILE_RANGE_WRITE
+    /* Whole file, start only: pages already under way are not waited for. */
+    sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)fd;
+#endif
 }
 
 /* ---- resolving paths -------------------------------------------------- */

@@ -34,6 +34,13 @@ void spy_afile_abort(spy_afile *f);
  * SPY_EIO with errno set on failure. */
 int spy_write_all(int fd, const void *buf, size_t len);
 
+/* Starts writing a file's pages to disk in the background once *since
+ * reaches SPY_WRITEBACK_BYTES (n more bytes were just written), so that
+ * the fsync of spy_afile_commit finds little left to wait for: results
+ * files reach hundreds of MB, and their fsync alone took a tenth of a
+ * large check's time. */
+void spy_writeback_note(int fd, size_t *since, size_t n);
+
 /* Convenience: writes a whole buffer as <name> atomically. */
 int spy_outdir_write_file(spy_outdir *d, const char *name, const void *buf, size_t len);
 

@@ -87,5 +87,9 @@ typedef struct spy_buf {
 void spy_buf_put(spy_buf *b, const char *s, size_t n);
 void spy_buf_free(spy_buf *b);
 void spy_csv_row(spy_buf *b, const char *const *fields, size_t n);
+/* The same for a row whose fields are packed one after the other, each
+ * NUL-terminated (size bytes, the last one a NUL; size 0 writes nothing).
+ * out must hold 2 * size + n_fields + 1 bytes; returns the bytes written. */
+size_t spy_csv_packed_row(char *out, const char *packed, size_t size);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -354,6 +355,351 @@ static void test_write_error(void **state)
     close(fd);
 }
 
+/* ---- byte-for-byte checks against a naive escaper ------------------------
+ * The emitter escapes whole runs at once and reserves room per token or per
+ * chunk of a long string; ref_escape is the rule byte by byte (Python's
+ * ensure_ascii output, \xNN for bytes that are not UTF-8), so every escape
+ * class can be put at every offset, around the SIMD steps, the chunk edge
+ * and the fd buffer's end. */
+
+static size_t ref_utf8(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, c &= 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF, c &= 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF, c &= 0x07;
+    else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    *cp = c;
+    return len;
+}
+
+/* Appends the quoted escape of s[0..n) at out (room: 6n + 3); returns the end. */
+static char *ref_escape(char *out, const unsigned char *s, size_t n)
+{
+    static const char hx[] = "0123456789abcdef";
+    char *o = out;
+    *o++ = '"';
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i], cp;
+        size_t k;
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+            i++;
+        } else if (c >= 0x20 && c < 0x7F) {
+            *o++ = (char)c;
+            i++;
+        } else if (c < 0x80) {
+            const char *e = c == '\n'   ? "\\n"
+                            : c == '\r' ? "\\r"
+                            : c == '\t' ? "\\t"
+                            : c == '\b' ? "\\b"
+                            : c == '\f' ? "\\f"
+                                        : NULL;
+            if (e) {
+                memcpy(o, e, 2);
+                o += 2;
+            } else {
+                o += snprintf(o, 7, "\\u%04x", c);
+            }
+            i++;
+        } else if ((k = ref_utf8(s + i, n - i, &cp)) == 0) {
+            o += snprintf(o, 6, "\\\\x%c%c", hx[c >> 4], hx[c & 15]);
+            i++;
+        } else {
+            if (cp >= 0x10000)
+                o += snprintf(o, 13, "\\u%04x\\u%04x", 0xD800 | ((cp - 0x10000) >> 10),
+                              0xDC00 | ((cp - 0x10000) & 0x3FF));
+            else
+                o += snprintf(o, 7, "\\u%04x", cp);
+            i += k;
+        }
+    }
+    *o++ = '"';
+    return o;
+}
+
+/* One of each escape class (and plain), as bytes. */
+static const struct {
+    const char *b;
+    size_t n;
+} classes[] = {
+    {"a", 1},
+    {"\"", 1},
+    {"\\", 1},
+    {"\n", 1},
+    {"\x01", 1},
+    {"\x1f", 1},
+    {"\x7f", 1},
+    {"\0", 1},
+    {"\xc3\xa9", 2},
+    {"\xe2\x82\xac", 3},
+    {"\xf0\x9f\x98\x80", 4},
+    {"\xff", 1},
+    {"\xe2\x82", 2},
+    {"\xed\xa0\x80", 3},
+    {"~", 1},
+    {" ", 1},
+};
+#define N_CLASSES (sizeof classes / sizeof classes[0])
+
+/* Emits s as a string value and as a key (compact, in memory) and compares
+ * with the reference. */
+static void check_both(const unsigned char *s, size_t n, char *want)
+{
+    char *we = ref_escape(want, s, n);
+    size_t wl = (size_t)(we - want);
+    spy_jw *w = spy_jw_new_mem(0);
+    assert_int_equal(spy_jw_string(w, (const char *)s, n), SPY_OK);
+    assert_int_equal(spy_jw_finish(w), SPY_OK);
+    size_t len;
+    const char *m = spy_jw_mem(w, &len);
+    assert_int_equal(len, wl);
+    assert_memory_equal(m, want, wl);
+    spy_jw_free(w);
+
+    w = spy_jw_new_mem(4);
+    spy_jw_begin_object(w);
+    spy_jw_key(w, (const char *)s, n);
+    spy_jw_int(w, -7);
+    assert_int_equal(spy_jw_end_object(w), SPY_OK);
+    assert_int_equal(spy_jw_finish(w), SPY_OK);
+    m = spy_jw_mem(w, &len);
+    assert_int_equal(len, wl + 12);
+    assert_memory_equal(m, "{\n    ", 6);
+    assert_memory_equal(m + 6, want, wl);
+    assert_memory_equal(m + 6 + wl, ": -7\n}", 7);
+    spy_jw_free(w);
+}
+
+static void test_escape_classes_every_offset(void **state)
+{
+    (void)state;
+    unsigned char s[80];
+    char *want = malloc(6 * sizeof s + 64);
+    /* Every class at every offset of strings of 0..40 plain bytes, and a
+     * second class right after it. */
+    for (size_t len = 0; len <= 40; len++)
+        for (size_t at = 0; at <= len; at++)
+            for (size_t c = 0; c < N_CLASSES; c++) {
+                size_t c2 = (c * 7 + len) % N_CLASSES;
+                memset(s, 'p', sizeof s);
+                size_t n = at;
+                memcpy(s + n, classes[c].b, classes[c].n);
+                n += classes[c].n;
+                memcpy(s + n, classes[c2].b, classes[c2].n);
+                n += classes[c2].n;
+                n += len - at; /* plain tail */
+                check_both(s, n, want);
+            }
+    free(want);
+}
+
+/* Long strings: escape classes around the 4096-byte chunk edge (multi-byte
+ * sequences straddling it) and values longer than the 64 KiB fd buffer,
+ * through memory and fd emitters. */
+static void test_long_strings_chunks(void **state)
+{
+    (void)state;
+    size_t big = 300000;
+    unsigned char *s = malloc(big + 16);
+    char *want = malloc(6 * (big + 16) + 64);
+    for (size_t edge = 4096 - 5; edge <= 4096 + 1; edge++)
+        for (size_t c = 0; c < N_CLASSES; c++) {
+            memset(s, 'q', 8200);
+            memcpy(s + edge, classes[c].b, classes[c].n);
+            check_both(s, 8200, want);
+        }
+    /* Mostly plain, an escape of each class every 997 bytes. */
+    for (size_t i = 0; i < big; i++)
+        s[i] = (unsigned char)('a' + i % 26);
+    for (size_t i = 0, c = 0; i + 4 < big; i += 997, c = (c + 1) % N_CLASSES)
+        memcpy(s + i, classes[c].b, classes[c].n);
+    check_both(s, big, want);
+
+    char *dir = tu_mkdtemp();
+    char *path = tu_join(dir, "long.json");
+    int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    spy_jw *fw = spy_jw_new_fd(fd, 0);
+    spy_jw_begin_array(fw);
+    for (int i = 0; i < 3; i++)
+        spy_jw_string(fw, (const char *)s, big - (size_t)i * 1001);
+    spy_jw_end_array(fw);
+    assert_int_equal(spy_jw_finish(fw), SPY_OK);
+    spy_jw_free(fw);
+    close(fd);
+    size_t len;
+    char *got = tu_read(path, &len);
+    size_t off = 1;
+    assert_int_equal(got[0], '[');
+    for (int i = 0; i < 3; i++) {
+        char *we = ref_escape(want, s, big - (size_t)i * 1001);
+        size_t wl = (size_t)(we - want);
+        assert_true(off + wl <= len);
+        assert_memory_equal(got + off, want, wl);
+        off += wl;
+        assert_memory_equal(got + off, i < 2 ? ", " : "]", i < 2 ? 2 : 1);
+        off += i < 2 ? 2 : 1;
+    }
+    assert_int_equal(off, len);
+    free(got);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+    free(s);
+    free(want);
+}
+
+/* Records through spy_jw_value (the fused key + string / integer members)
+ * against the same records written call by call, and their exact text. */
+static void test_value_members_fast_path(void **state)
+{
+    (void)state;
+    json_t *o = json_object();
+    json_object_set_new(o, "path", json_string("/sdcard/a \"b\"\\c\xc3\xa9.txt"));
+    json_object_set_new(o, "size", json_integer(988568));
+    json_object_set_new(o, "neg", json_integer(-9223372036854775807LL - 1));
+    json_object_set_new(o, "max", json_integer(9223372036854775807LL));
+    json_object_set_new(o, "zero", json_integer(0));
+    json_object_set_new(o, "ten", json_integer(10));
+    json_object_set_new(o, "", json_string(""));
+    json_object_set_new(o, "k\x01\"", json_stringn_nocheck("\xff", 1));
+    char *longs = malloc(5001);
+    memset(longs, 'L', 5000);
+    longs[5000] = '\0';
+    longs[4095] = '"';
+    json_object_set_new(o, longs, json_string(longs)); /* past a chunk: general path */
+    json_object_set_new(o, "r", json_real(0.5));
+    json_t *arr = json_array();
+    json_array_append_new(arr, json_integer(-1));
+    json_array_append_new(arr, json_string("x"));
+    json_object_set_new(o, "arr", arr);
+    char *s = emit_value(o, 4);
+    char *lq = malloc(6 * 5000 + 8);
+    *ref_escape(lq, (const unsigned char *)longs, 5000) = '\0';
+    size_t cap = strlen(lq) * 2 + 512;
+    char *want = malloc(cap);
+    snprintf(want, cap,
+             "{\n    \"path\": \"/sdcard/a \\\"b\\\"\\\\c\\u00e9.txt\",\n    \"size\": 988568,\n"
+             "    \"neg\": -9223372036854775808,\n    \"max\": 9223372036854775807,\n"
+             "    \"zero\": 0,\n    \"ten\": 10,\n    \"\": \"\",\n    \"k\\u0001\\\"\": "
+             "\"\\\\xff\",\n    %s: %s,\n    \"r\": 0.5,\n    \"arr\": [\n        -1,\n"
+             "        \"x\"\n    ]\n}",
+             lq, lq);
+    assert_string_equal(s, want);
+    free(s);
+    s = emit_value(o, 0);
+    snprintf(want, cap,
+             "{\"path\": \"/sdcard/a \\\"b\\\"\\\\c\\u00e9.txt\", \"size\": 988568, "
+             "\"neg\": -9223372036854775808, \"max\": 9223372036854775807, \"zero\": 0, "
+             "\"ten\": 10, \"\": \"\", \"k\\u0001\\\"\": \"\\\\xff\", %s: %s, \"r\": 0.5, "
+             "\"arr\": [-1, \"x\"]}",
+             lq, lq);
+    assert_string_equal(s, want);
+    free(s);
+    free(want);
+    free(lq);
+    free(longs);
+    json_decref(o);
+}
+
+static void test_integers(void **state)
+{
+    (void)state;
+    static const long long v[] = {0,
+                                  1,
+                                  -1,
+                                  9,
+                                  10,
+                                  -10,
+                                  99,
+                                  100,
+                                  999999999,
+                                  1000000000,
+                                  -1000000000,
+                                  4294967296LL,
+                                  999999999999999999LL,
+                                  1000000000000000000LL,
+                                  9223372036854775807LL,
+                                  -9223372036854775807LL - 1,
+                                  -9223372036854775807LL};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        spy_jw *w = spy_jw_new_mem(0);
+        assert_int_equal(spy_jw_int(w, v[i]), SPY_OK);
+        assert_int_equal(spy_jw_finish(w), SPY_OK);
+        char b[32];
+        snprintf(b, sizeof b, "%lld", v[i]);
+        assert_string_equal(spy_jw_mem(w, NULL), b);
+        spy_jw_free(w);
+    }
+}
+
+/* Indentation wider than the emitter's precomputed spaces (8 per level,
+ * 128 levels: objects, then an array of two items) goes the slow way with
+ * the same bytes. */
+static void test_deep_wide_indent(void **state)
+{
+    (void)state;
+    spy_jw *w = spy_jw_new_mem(8);
+    unsigned depth = SPY_MAX_EMIT_DEPTH;
+    for (unsigned i = 1; i < depth; i++) {
+        assert_int_equal(spy_jw_begin_object(w), SPY_OK);
+        spy_jw_key(w, "k", 1);
+    }
+    spy_jw_begin_array(w);
+    spy_jw_int(w, 1);
+    spy_jw_int(w, 2);
+    spy_jw_end_array(w);
+    for (unsigned i = 1; i < depth; i++)
+        assert_int_equal(spy_jw_end_object(w), SPY_OK);
+    assert_int_equal(spy_jw_finish(w), SPY_OK);
+    size_t len;
+    const char *m = spy_jw_mem(w, &len);
+    size_t cap = 2 * depth * (8 * depth + 16) + 64, o = 0;
+    char *want = malloc(cap);
+    for (unsigned i = 1; i < depth; i++) {
+        want[o++] = '{';
+        want[o++] = '\n';
+        memset(want + o, ' ', 8 * i);
+        o += 8 * i;
+        memcpy(want + o, "\"k\": ", 5);
+        o += 5;
+    }
+    want[o++] = '[';
+    for (int item = 1; item <= 2; item++) {
+        want[o++] = '\n';
+        memset(want + o, ' ', 8 * depth);
+        o += 8 * depth;
+        want[o++] = (char)('0' + item);
+        if (item == 1)
+            want[o++] = ',';
+    }
+    for (unsigned i = depth; i >= 1; i--) {
+        want[o++] = '\n';
+        memset(want + o, ' ', 8 * (i - 1));
+        o += 8 * (i - 1);
+        want[o++] = i == depth ? ']' : '}';
+    }
+    assert_int_equal(len, o);
+    assert_memory_equal(m, want, o);
+    free(want);
+    spy_jw_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +716,11 @@ int main(void)
         cmocka_unit_test(test_value_depth_limit),
         cmocka_unit_test(test_fd_large),
         cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_escape_classes_every_offset),
+        cmocka_unit_test(test_long_strings_chunks),
+        cmocka_unit_test(test_value_members_fast_path),
+        cmocka_unit_test(test_integers),
+        cmocka_unit_test(test_deep_wide_indent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

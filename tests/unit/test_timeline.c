@@ -203,6 +203,235 @@ static void test_csv_row(void **state)
     assert_null(b.p);
 }
 
+/* ---- against a reference: qsort on the four fields, adjacent duplicates
+ * dropped, spy_csv_row ---- */
+
+typedef struct ref_row {
+    char *f[4]; /* NULL kept: it sorts and prints as "" */
+} ref_row;
+
+static int ref_cmp(const void *x, const void *y)
+{
+    const ref_row *a = x, *b = y;
+    for (int i = 0; i < 4; i++) {
+        int c = strcmp(a->f[i] ? a->f[i] : "", b->f[i] ? b->f[i] : "");
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+static char *ref_csv(ref_row *rows, size_t n, size_t *len)
+{
+    ref_row *v = malloc((n ? n : 1) * sizeof *v);
+    memcpy(v, rows, n * sizeof *v);
+    qsort(v, n, sizeof *v, ref_cmp);
+    spy_buf b = {0};
+    const char *hdr[] = {"UTC Timestamp", "Plugin", "Event", "Description"};
+    spy_csv_row(&b, hdr, 4);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || ref_cmp(&v[i - 1], &v[i]) != 0)
+            spy_csv_row(&b, (const char *const *)v[i].f, 4);
+    free(v);
+    *len = b.len;
+    return b.p;
+}
+
+/* Writes rows through the timeline (one by one or in a batch) with the
+ * given run budget (0: default) and returns timeline.csv. */
+static char *tl_csv(ref_row *rows, size_t n, size_t run_bytes, bool batch, size_t *len)
+{
+    char *tmp;
+    spy_outdir *d = wr_outdir_new(&tmp);
+    spy_timeline *t;
+    spy_timeline_new(&t, d, false);
+    if (run_bytes)
+        assert_int_equal(spy_timeline_set_run_bytes(t, run_bytes), SPY_OK);
+    spy_timeline_batch *b = batch ? spy_timeline_batch_new(t) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *const *f = (const char *const *)rows[i].f;
+        if (b)
+            assert_int_equal(spy_timeline_batch_add(b, f[0], f[1], f[2], f[3]), SPY_OK);
+        else
+            assert_int_equal(spy_timeline_add(t, f[0], f[1], f[2], f[3]), SPY_OK);
+    }
+    assert_int_equal(spy_timeline_batch_free(b), SPY_OK);
+    assert_int_equal(spy_timeline_rows(t), n);
+    assert_int_equal(spy_timeline_write(t), SPY_OK);
+    spy_timeline_free(t);
+    char *s = wr_read_in(spy_outdir_path(d), "timeline.csv", len);
+    spy_outdir_close(d);
+    tu_rmtree(tmp);
+    free(tmp);
+    return s;
+}
+
+static void check_against_ref(ref_row *rows, size_t n, const size_t *budgets, size_t n_budgets)
+{
+    size_t rl;
+    char *ref = ref_csv(rows, n, &rl);
+    for (size_t k = 0; k < n_budgets; k++)
+        for (int batch = 0; batch < 2; batch++) {
+            size_t l;
+            char *s = tl_csv(rows, n, budgets[k], batch, &l);
+            assert_int_equal(l, rl);
+            assert_memory_equal(s, ref, rl);
+            free(s);
+        }
+    free(ref);
+}
+
+static void free_ref_rows(ref_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (int j = 0; j < 4; j++)
+            free(rows[i].f[j]);
+    free(rows);
+}
+
+static char *rand_str(uint32_t *seed, size_t len, const char *alphabet)
+{
+    size_t na = strlen(alphabet);
+    char *s = malloc(len + 1);
+    for (size_t i = 0; i < len; i++)
+        s[i] = alphabet[(lcg(seed) >> 8) % na];
+    s[len] = '\0';
+    return s;
+}
+
+/* Shapes the radix sort must get right: long shared prefixes (tied groups
+ * sorted again further on, windows where nothing varies), rows that are
+ * prefixes of others, empty and NULL fields, bytes from 0x80 up (ordered
+ * unsigned), few distinct bits per byte, many duplicates, and the CSV's
+ * special bytes at every offset of a 16-byte block. */
+static void test_sort_shapes(void **state)
+{
+    (void)state;
+    uint32_t seed = 7;
+    size_t n = 6000;
+    ref_row *rows = calloc(n, sizeof *rows);
+    char long_prefix[300];
+    memset(long_prefix, 'p', sizeof long_prefix - 1);
+    long_prefix[sizeof long_prefix - 1] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = lcg(&seed) >> 8;
+        char buf[512];
+        switch (r % 8) {
+        case 0: /* timestamps, digits varying in a few bits */
+            snprintf(buf, sizeof buf, "2023-%02u-%02u %02u:%02u:%02u.%06u", r % 12 + 1,
+                     (r >> 4) % 28 + 1, (r >> 9) % 24, (r >> 3) % 60, (r >> 7) % 60, (r >> 2) % 3);
+            rows[i].f[0] = strdup(buf);
+            break;
+        case 1: /* a long shared prefix, then a short varying tail */
+            snprintf(buf, sizeof buf, "%s%u", long_prefix, r % 50);
+            rows[i].f[0] = strdup(buf);
+            break;
+        case 2: /* prefixes of one another */ rows[i].f[0] = rand_str(&seed, r % 5, "a"); break;
+        case 3: rows[i].f[0] = NULL; break;
+        case 4: /* high bytes and the CSV's special bytes */
+            rows[i].f[0] = rand_str(&seed, r % 40, "\x80\xff\x01\"\\a,\r\n");
+            break;
+        default: rows[i].f[0] = strdup(r % 2 ? "" : "2023-01-01 00:00:00.000000"); break;
+        }
+        rows[i].f[1] = (r >> 5) % 3 ? strdup((r >> 5) % 2 ? "SMS" : "SMSX") : NULL;
+        rows[i].f[2] = rand_str(&seed, (r >> 6) % 3, "ab\"");
+        rows[i].f[3] = (r >> 7) % 4 ? rand_str(&seed, (r >> 8) % 70, "xy\\\"z") : strdup("");
+    }
+    const size_t budgets[] = {0, 2000, 64 * 1024};
+    check_against_ref(rows, n, budgets, 3);
+    free_ref_rows(rows, n);
+}
+
+/* Batches stage rows in arena blocks: rows around a block's size and
+ * larger ones (a block of their own) keep their order and bytes, with and
+ * without spills. */
+static void test_block_boundaries(void **state)
+{
+    (void)state;
+    uint32_t seed = 99;
+    size_t n = 400;
+    ref_row *rows = calloc(n, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = lcg(&seed) >> 8;
+        size_t len;
+        switch (r % 6) {
+        case 0:
+            len = 64 * 1024 - 40 + r % 80; /* about a block */
+            break;
+        case 1:
+            len = 200 * 1024 + r % 1000; /* larger than a block */
+            break;
+        default: len = r % 3000; break;
+        }
+        char ts[32];
+        snprintf(ts, sizeof ts, "2024-01-%02u", (r >> 4) % 5 + 1);
+        rows[i].f[0] = strdup(ts);
+        rows[i].f[1] = strdup("Plugin");
+        rows[i].f[2] = strdup(r % 7 ? "e" : "e\"");
+        rows[i].f[3] = rand_str(&seed, len, "abc\\\"");
+    }
+    const size_t budgets[] = {0, 300 * 1024, 1};
+    check_against_ref(rows, n, budgets, 3);
+    free_ref_rows(rows, n);
+}
+
+/* Many equal rows and rows tied on long stretches: more than the insertion
+ * sort handles at once, so tied groups are sorted again from further on. */
+static void test_ties_and_duplicates(void **state)
+{
+    (void)state;
+    size_t n = 3000;
+    ref_row *rows = calloc(n, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        char d[200];
+        /* A 100-byte stretch shared by all, then a tail of 97 values. */
+        snprintf(d, sizeof d, "%0100u-%u", 7u, (unsigned)(i * 7919 % 97));
+        rows[i].f[0] = strdup("2022-02-02 02:02:02.000000");
+        rows[i].f[1] = strdup(i % 3 ? "A" : "B");
+        rows[i].f[2] = strdup("event");
+        rows[i].f[3] = strdup(i % 5 ? d : "same");
+    }
+    const size_t budgets[] = {0, 50 * 1000};
+    check_against_ref(rows, n, budgets, 2);
+    free_ref_rows(rows, n);
+}
+
+/* spy_csv_packed_row writes what spy_csv_row writes for the same fields,
+ * whatever the lengths and where the special bytes fall. */
+static void test_csv_packed_row(void **state)
+{
+    (void)state;
+    uint32_t seed = 5;
+    for (int iter = 0; iter < 3000; iter++) {
+        char *f[4];
+        size_t size = 0;
+        for (int i = 0; i < 4; i++) {
+            f[i] = rand_str(&seed, (lcg(&seed) >> 8) % 50, iter % 2 ? "ab\"\\" : "abcdefgh\"");
+            size += strlen(f[i]) + 1;
+        }
+        char *packed = malloc(size), *p = packed;
+        for (int i = 0; i < 4; i++) {
+            memcpy(p, f[i], strlen(f[i]) + 1);
+            p += strlen(f[i]) + 1;
+        }
+        spy_buf b = {0};
+        spy_csv_row(&b, (const char *const *)f, 4);
+        char *out = malloc(2 * size + 5);
+        size_t n = spy_csv_packed_row(out, packed, size);
+        assert_int_equal(n, b.len);
+        assert_memory_equal(out, b.p, n);
+        free(out);
+        free(packed);
+        spy_buf_free(&b);
+        for (int i = 0; i < 4; i++)
+            free(f[i]);
+    }
+    char one[1] = {'\0'}, out[8];
+    assert_int_equal(spy_csv_packed_row(out, one, 1), 4); /* one empty field */
+    assert_memory_equal(out, "\"\"\r\n", 4);
+    assert_int_equal(spy_csv_packed_row(out, one, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +440,10 @@ int main(void)
         cmocka_unit_test(test_spill_identical),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_csv_row),
+        cmocka_unit_test(test_sort_shapes),
+        cmocka_unit_test(test_block_boundaries),
+        cmocka_unit_test(test_ties_and_duplicates),
+        cmocka_unit_test(test_csv_packed_row),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

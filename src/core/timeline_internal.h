@@ -1,0 +1,203 @@
+/* Private to src/core/timeline*.c: the row layout, the shared buffer and
+ * the pieces of timeline.csv (design.md §6). The public contract is
+ * core/writers.h.
+ *   timeline.c        the public API: shared buffer, batches, final write
+ *   timeline_rows.c   rows packed into arena blocks, the block pool
+ *   timeline_sort.c   the radix sort of a buffer of rows
+ *   timeline_merge.c  output sinks, merge sources and the loser-tree merge
+ *   timeline_runs.c   run files in scratch: spill, open, compact, remove
+ * Row helpers used on every row by several files are static inline here so
+ * they stay inlined. */
+#ifndef SPY_TIMELINE_INTERNAL_H
+#define SPY_TIMELINE_INTERNAL_H
+
+#include "core/writers.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define TL_FANIN 64u /* runs merged at once; 64 open run files at most */
+#define TL_AHEAD 16u /* rows prefetched ahead when walking rows in sorted order */
+/* The sort keys rows on the bytes of their first TL_WIN that vary. */
+#define TL_WIN 32u
+
+/* One row: the four fields packed NUL-terminated one after the other (NULL
+ * is stored as "": it sorts and prints as the empty string), padded to 4
+ * bytes. Run files hold rows in exactly this layout. */
+typedef struct tl_row {
+    uint32_t size; /* bytes of data[], the four NULs included */
+    char data[];
+} tl_row;
+
+/* Arena blocks: a batch fills one, then hands it to the timeline whole. */
+typedef struct tl_block {
+    struct tl_block *next;
+    size_t used, cap;
+    char data[];
+} tl_block;
+
+/* Rows and the blocks holding them. */
+typedef struct tl_rows {
+    tl_block *blocks;
+    tl_row **v;
+    size_t n, cap;
+    size_t bytes; /* memory held: blocks and row pointers */
+    /* Which bits of the first TL_WIN bytes differ from ref's in some row,
+     * gathered as rows are packed (while they are in cache) so the sort
+     * need not read every row once more for it. */
+    bool has_ref;
+    unsigned char ref[TL_WIN];
+    uint64_t diff[TL_WIN / 8];
+} tl_rows;
+
+struct spy_timeline {
+    spy_outdir *d;
+    bool android;
+    pthread_mutex_t lock;
+    tl_rows rows;
+    tl_block *pool; /* free blocks of SPY_TIMELINE_BLOCK_BYTES for batches */
+    size_t n_pool;
+    size_t run_bytes;
+    size_t total;   /* rows ever added */
+    unsigned *runs; /* ids of the run files in scratch */
+    size_t n_runs;
+    unsigned id, next_run;
+    bool written; /* spy_timeline_write ran: rows are gone */
+    int err;      /* sticky, logged where it happened */
+};
+
+/* ---- rows ------------------------------------------------------------- */
+
+/* Starts fetching a row read soon in an order unrelated to memory: its
+ * first lines (a typical row spans two or three; prefetches never fault). */
+static inline void row_prefetch(const tl_row *r)
+{
+    const char *p = (const char *)r;
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + 64);
+    __builtin_prefetch(p + 128);
+}
+
+static inline size_t row_span(uint32_t size)
+{
+    return (sizeof(tl_row) + size + 3u) & ~(size_t)3u;
+}
+
+/* Bytes [start, start+TL_WIN) of a row, zeros past its end. */
+static inline void row_window(const tl_row *r, size_t start, unsigned char w[TL_WIN])
+{
+    if (r->size >= start + TL_WIN) {
+        memcpy(w, r->data + start, TL_WIN);
+    } else {
+        memset(w, 0, TL_WIN);
+        if (r->size > start)
+            memcpy(w, r->data + start, r->size - start);
+    }
+}
+
+/* The four fields are packed NUL-terminated and NUL sorts before every
+ * other byte, so memcmp of the packed bytes orders rows exactly as
+ * comparing (timestamp, plugin, event, description) field by field with
+ * strcmp would. Rows have exactly four NULs, so when two rows agree on
+ * their first `off` bytes (reading past a row's end as zeros) and one of
+ * them ends within those bytes, they are equal rows: compare from off. */
+static inline int row_cmp_from(const tl_row *a, const tl_row *b, size_t off)
+{
+    if (a->size > off && b->size > off) {
+        uint32_t n = a->size < b->size ? a->size : b->size;
+        int c = memcmp(a->data + off, b->data + off, n - off);
+        if (c)
+            return c;
+    }
+    return (a->size > b->size) - (a->size < b->size);
+}
+
+static inline bool row_eq(const tl_row *a, const tl_row *b)
+{
+    return a->size == b->size && memcmp(a->data, b->data, a->size) == 0;
+}
+
+/* ---- timeline_rows.c -------------------------------------------------- */
+
+/* Packs a row into `r`; false when a field is too large for the format.
+ * With block_full, a row that would start a new normal block is not added
+ * and *block_full is set (the caller hands the full block over first). */
+bool tl_row_add(tl_rows *r, const char *const f[4], size_t block_bytes, bool *block_full);
+/* Moves every row and block of `from` to the end of `to`. */
+void tl_rows_move(tl_rows *to, tl_rows *from);
+void tl_rows_free(tl_rows *r);
+/* Frees r's rows, keeping some of its blocks in t's pool (lock held). */
+void tl_pool_put(spy_timeline *t, tl_rows *r);
+/* Gives an empty batch a block from the pool, if any (lock held). */
+void tl_pool_get(spy_timeline *t, tl_rows *r);
+
+/* ---- timeline_sort.c -------------------------------------------------- */
+
+/* known: the varying bits of the rows' first TL_WIN bytes (or NULL). */
+void tl_sort_rows(tl_row **rows, size_t n, const uint64_t *known);
+
+/* ---- timeline_merge.c ------------------------------------------------- */
+
+/* Writes rows to a run file (in row layout) or to timeline.csv. */
+typedef struct tl_sink {
+    spy_timeline *t;
+    int fd;
+    bool csv;
+    char *buf;
+    size_t len, cap;
+    tl_row *last; /* copy of the last row written, for dropping duplicates */
+    size_t last_cap;
+    bool has_last;
+    size_t unsynced; /* timeline.csv bytes since the last writeback request */
+    int err;
+} tl_sink;
+
+void tl_sink_init(tl_sink *s, spy_timeline *t, int fd, bool csv);
+void tl_sink_bytes(tl_sink *s, const char *p, size_t n);
+/* Writes a row (duplicates are the caller's business). */
+void tl_sink_row(tl_sink *s, const tl_row *r);
+void tl_sink_flush(tl_sink *s);
+void tl_sink_free(tl_sink *s);
+
+/* A merge source: a run file, or sorted rows in memory. */
+typedef struct tl_src {
+    uint64_t k0, k1;   /* the first 16 bytes of cur, big-endian, zero-padded */
+    const tl_row *cur; /* NULL when exhausted */
+    tl_row *const *mem;
+    size_t mem_i, mem_n;
+    int fd; /* -1 for rows in memory */
+    char *buf;
+    size_t pos, len, cap;
+} tl_src;
+
+/* n sources, none open yet (fd -1, no rows). */
+tl_src *tl_new_sources(size_t n);
+void tl_close_sources(tl_src *src, size_t n);
+/* Writes the rows of every source in order, each distinct row once, then
+ * flushes the sink. */
+int tl_merge_sources(tl_src *src, size_t n, tl_sink *sink);
+
+/* ---- timeline_runs.c -------------------------------------------------- */
+
+/* Opens runs [first, first+n); src has room for them (and maybe more). */
+int tl_open_sources(spy_timeline *t, size_t first, size_t n, tl_src *src);
+/* Deletes runs [first, first+n) and unlists them. */
+void tl_remove_runs(spy_timeline *t, size_t first, size_t n);
+/* Sorts a full buffer of rows and writes it as one run, without the lock
+ * (taken only to name and list the run). Frees the rows. */
+int tl_spill(spy_timeline *t, tl_rows *rows);
+
+/* ---- timeline.c ------------------------------------------------------- */
+
+/* Keeps the first error (logged once) and returns it. e: an errno or 0. */
+int tl_fail(spy_timeline *t, int rc, const char *what, int e);
+
+static inline int tl_err(spy_timeline *t)
+{
+    return __atomic_load_n(&t->err, __ATOMIC_SEQ_CST);
+}
+
+#endif
