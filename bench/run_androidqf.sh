@@ -5,8 +5,10 @@
 # ~50 MB dumpstate text, 2,000 FS/ members) and a half-size one, and checks
 # each three times with every public indicator under /usr/bin/time -v,
 # printing wall time, peak memory (max RSS) and the load average before each
-# run; then the nested bug report alone with check-bugreport. Everything
-# generated lives under one mktemp folder in /tmp, removed at the end.
+# run; then the nested bug report alone with check-bugreport; then, to show
+# that memory does not grow with the number of records, the same phone
+# with 100k and 800k files.json entries. Everything generated lives under
+# one mktemp folder in /tmp, removed at the end.
 #
 # Usage: bench/run_androidqf.sh [SHARED_DIR]   (default: ../shared)
 set -euo pipefail
@@ -36,11 +38,13 @@ measure() { # label, then the spyscan arguments
     -i "$iocs" -o "$out" >"$work/stdout.txt" 2>"$work/stderr.txt"
   local code=$?
   set -e
-  local wall rss
+  local wall rss cpu
   wall=$(grep 'Elapsed (wall clock)' "$work/time.txt" | awk '{print $NF}')
   rss=$(grep 'Maximum resident set size' "$work/time.txt" | awk '{print $NF}')
-  printf '%-28s exit %d, wall %s, max RSS %d MiB, alerts %s, load before %s\n' "$label" "$code" \
-    "$wall" "$((rss / 1024))" "$(grep -o '"level"' "$out/alerts.json" 2>/dev/null | wc -l)" "$load"
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$work/time.txt")
+  printf '%-28s exit %d, wall %s, CPU %s s, max RSS %d MiB, alerts %s, load before %s\n' "$label" \
+    "$code" "$wall" "$cpu" "$((rss / 1024))" "$(grep -o '"level"' "$out/alerts.json" 2>/dev/null | wc -l)" \
+    "$load"
 }
 
 for size in full half; do
@@ -53,4 +57,11 @@ for size in full half; do
   sed -n '/^Module /,/^$/p' "$work/stdout.txt" | awk 'NR>1 && NF {printf "    %-24s %8s records %8ss\n", $1, $3, $NF}'
   measure "check-bugreport $size" check-bugreport "$acq/bugreport.zip"
   rm -rf "$work/acq-$size"
+done
+
+# Memory against the number of records: only files.json grows.
+for files in 100000 800000; do
+  acq=$("$build/bench/gen_androidqf" --files "$files" "$work/acq-files-$files")
+  measure "check-androidqf $files files" check-androidqf "$acq"
+  rm -rf "$work/acq-files-$files"
 done
