@@ -19,7 +19,7 @@ void spy_flat_free(spy_flat *r)
     memset(r, 0, sizeof *r);
 }
 
-static void reserve(spy_flat *r, size_t more)
+void spy_flat_grow(spy_flat *r, size_t more)
 {
     if (r->len + more <= r->buf_cap)
         return;
@@ -30,19 +30,10 @@ static void reserve(spy_flat *r, size_t more)
     r->buf_cap = cap;
 }
 
-void spy_flat_append(spy_flat *r, const char *s, size_t len)
+void spy_flat_grow_fields(spy_flat *r)
 {
-    if (len == 0)
-        return;
-    reserve(r, len + 1); /* room for spy_flat_end's NUL too */
-    memcpy(r->buf + r->len, s, len);
-    r->len += len;
-}
-
-void spy_flat_end(spy_flat *r)
-{
-    reserve(r, 1);
-    r->buf[r->len++] = '\0';
+    r->cap = r->cap ? r->cap * 2 : 32;
+    r->f = spy_xreallocarray(r->f, r->cap, sizeof *r->f);
 }
 
 size_t spy_flat_put(spy_flat *r, const char *s, size_t len)
@@ -51,17 +42,6 @@ size_t spy_flat_put(spy_flat *r, const char *s, size_t len)
     spy_flat_append(r, s, len);
     spy_flat_end(r);
     return off;
-}
-
-void spy_flat_add(spy_flat *r, size_t key_off, size_t key_len, spy_flat_kind kind, size_t s_off,
-                  size_t s_len, int64_t i)
-{
-    if (r->n == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 32;
-        r->f = spy_xreallocarray(r->f, r->cap, sizeof *r->f);
-    }
-    r->f[r->n++] = (spy_flat_field){
-        .key_len = key_len, .kind = kind, .len = s_len, .i = i, .key_off = key_off, .s_off = s_off};
 }
 
 void spy_flat_seal(spy_flat *r)
@@ -118,11 +98,15 @@ void spy_flat_pick(const spy_flat *r, const char *const *keys, const size_t *len
 
 void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len)
 {
+    const char *before = r->buf;
     size_t off = spy_flat_put(r, s, len);
     r->f[i].kind = SPY_FLAT_STR;
     r->f[i].s_off = off;
     r->f[i].len = len;
-    spy_flat_seal(r);
+    if (r->buf != before)
+        spy_flat_seal(r); /* the buffer moved: every pointer */
+    else
+        r->f[i].s = r->buf + off;
 }
 
 static json_t *field_json(const spy_flat_field *f)

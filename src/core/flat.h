@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef enum spy_flat_kind {
     SPY_FLAT_STR,
@@ -45,15 +46,48 @@ typedef struct spy_flat {
 /* Empties r, keeping its memory for the next record. */
 void spy_flat_reset(spy_flat *r);
 void spy_flat_free(spy_flat *r);
+/* Out of line: room for more bytes in buf, or for one more field. */
+void spy_flat_grow(spy_flat *r, size_t more);
+void spy_flat_grow_fields(spy_flat *r);
+
 /* Appends bytes (plus a NUL) to r->buf; returns their offset. */
 size_t spy_flat_put(spy_flat *r, const char *s, size_t len);
+
 /* The same in pieces: spy_flat_append() bytes, then spy_flat_end() adds
- * the NUL; the piece starts at the r->len seen before the first append. */
-void spy_flat_append(spy_flat *r, const char *s, size_t len);
-void spy_flat_end(spy_flat *r);
+ * the NUL; the piece starts at the r->len seen before the first append.
+ * Inline, with add: a parser calls them a few dozen times per record. */
+static inline void spy_flat_append(spy_flat *r, const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    if (r->len + len + 1 > r->buf_cap)
+        spy_flat_grow(r, len + 1); /* room for spy_flat_end's NUL too */
+    memcpy(r->buf + r->len, s, len);
+    r->len += len;
+}
+
+static inline void spy_flat_end(spy_flat *r)
+{
+    if (r->len + 1 > r->buf_cap)
+        spy_flat_grow(r, 1);
+    r->buf[r->len++] = '\0';
+}
+
 /* Appends a field whose key and string live at the given offsets of buf. */
-void spy_flat_add(spy_flat *r, size_t key_off, size_t key_len, spy_flat_kind kind, size_t s_off,
-                  size_t s_len, int64_t i);
+static inline void spy_flat_add(spy_flat *r, size_t key_off, size_t key_len, spy_flat_kind kind,
+                                size_t s_off, size_t s_len, int64_t i)
+{
+    if (r->n == r->cap)
+        spy_flat_grow_fields(r);
+    spy_flat_field *f = &r->f[r->n++];
+    f->key = f->s = NULL; /* set by spy_flat_seal() */
+    f->key_len = key_len;
+    f->kind = kind;
+    f->len = s_len;
+    f->i = i;
+    f->key_off = key_off;
+    f->s_off = s_off;
+}
 /* Points the fields at buf (after the last spy_flat_put). */
 void spy_flat_seal(spy_flat *r);
 /* True when no key repeats. */

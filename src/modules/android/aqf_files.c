@@ -82,11 +82,14 @@ static const spy_flat_ops FLAT_OPS;
 static int fl_flat(spy_flat *r, void *ud)
 {
     fl_state *s = ud;
-    for (size_t k = 0; k < 3; k++) {
-        long i = spy_flat_find(r, TIME_KEYS[k]);
+    for (size_t i = 0; i < r->n; i++) { /* keys are unique: each time key once */
+        const spy_flat_field *f = &r->f[i];
         char iso[SPY_ISO_LEN];
-        if (i >= 0 && r->f[i].kind == SPY_FLAT_INT && local_iso((double)r->f[i].i, s->tz, iso))
-            spy_flat_set_str(r, (size_t)i, iso, strlen(iso));
+        if (f->kind == SPY_FLAT_INT && f->key_len >= 11 && f->key_len <= 13 &&
+            (strcmp(f->key, TIME_KEYS[0]) == 0 || strcmp(f->key, TIME_KEYS[1]) == 0 ||
+             strcmp(f->key, TIME_KEYS[2]) == 0) &&
+            local_iso((double)f->i, s->tz, iso))
+            spy_flat_set_str(r, i, iso, strlen(iso));
     }
     s->n++;
     return spy_emit_flat(s->ctx, r, &FLAT_OPS);

@@ -51,6 +51,11 @@ typedef struct jwin {
     bool eof, too_long, read_failed;
     spy_aqf_flat_cb flat_cb; /* when set, flat elements go to it as parsed */
     spy_flat flat;
+    /* The keys of the last flat element found unique, each with its NUL:
+     * files.json repeats one layout, and comparing with it is cheaper than
+     * checking every pair of keys again. */
+    char *layout;
+    size_t layout_len, layout_cap, layout_n;
 } jwin;
 
 static void win_reserve(jwin *w, size_t need)
@@ -198,6 +203,37 @@ static bool scan_value(jscan *c, const char *s, size_t len, size_t *end)
     return false;
 }
 
+/* The parsed flat element has no repeated key. */
+static bool flat_unique(jwin *w)
+{
+    const spy_flat *r = &w->flat;
+    if (r->n == w->layout_n) {
+        size_t off = 0, k = 0;
+        for (; k < r->n; k++) {
+            size_t n = r->f[k].key_len + 1;
+            if (off + n > w->layout_len || memcmp(w->layout + off, r->f[k].key, n) != 0)
+                break;
+            off += n;
+        }
+        if (k == r->n && off == w->layout_len)
+            return true;
+    }
+    if (!spy_flat_keys_unique(r))
+        return false;
+    w->layout_len = 0;
+    for (size_t k = 0; k < r->n; k++) {
+        size_t n = r->f[k].key_len + 1;
+        if (w->layout_len + n > w->layout_cap) {
+            w->layout_cap = (w->layout_len + n) * 2;
+            w->layout = spy_xrealloc(w->layout, w->layout_cap);
+        }
+        memcpy(w->layout + w->layout_len, r->f[k].key, n);
+        w->layout_len += n;
+    }
+    w->layout_n = r->n;
+    return true;
+}
+
 /* The array element at the window's start (not whitespace): *v NULL when
  * it does not parse, else *used its length. The flat fast path needs no
  * look ahead; otherwise the window first grows to the whole element. */
@@ -206,7 +242,7 @@ static int array_value(jwin *w, json_t **v, size_t *used, bool *flat)
     *flat = false;
     if (w->flat_cb) {
         if (spy_flat_parse(&w->flat, w->buf + w->start, w->end - w->start, used) &&
-            spy_flat_keys_unique(&w->flat)) {
+            flat_unique(w)) {
             if (*used > w->max)
                 return fail_too_long(w);
             *flat = true;
@@ -277,7 +313,7 @@ static int walk_array(jwin *w, spy_aqf_json_cb cb, void *ud, spy_aqf_json_stats 
 static bool line_flat(jwin *w, const char *s, size_t n)
 {
     size_t used;
-    if (!spy_flat_parse(&w->flat, s, n, &used) || !spy_flat_keys_unique(&w->flat))
+    if (!spy_flat_parse(&w->flat, s, n, &used) || !flat_unique(w))
         return false;
     while (used < n && (s[used] == ' ' || s[used] == '\t' || s[used] == '\r' || s[used] == '\n'))
         used++;
@@ -392,6 +428,7 @@ int spy_aqf_json_stream_flat(spy_stream *s, bool lines, size_t max_value, spy_aq
     jwin w = {.src = s, .max = max_value, .flat_cb = flat_cb};
     int rc = walk(&w, lines, cb, ud, st);
     spy_flat_free(&w.flat);
+    free(w.layout);
     if (w.too_long || w.read_failed) {
         st->stopped = true;
         st->why = w.too_long ? "a value or line longer than spyscan reads"
