@@ -207,6 +207,19 @@ void spy_skipped(spy_mod_ctx *ctx, size_t n, const char *fmt, ...)
     spy_warn(ctx->logger, "Skipped %zu unreadable entr%s: %s", n, n == 1 ? "y" : "ies", why);
 }
 
+/* The alerts of the AND indicators whose every part the checks of the
+ * current record matched (its event: the record). */
+static void raise_compounds(spy_mod_ctx *ctx)
+{
+    if (!ctx->scratch)
+        return;
+    spy_ioc_match m = {0};
+    while (spy_ioc_scratch_next_compound(ctx->scratch, &m)) {
+        raise_alert(ctx, SPY_LEVEL_CRITICAL, NULL, NULL, m.message, &m);
+        spy_ioc_match_clear(&m);
+    }
+}
+
 int spy_emit(spy_mod_ctx *ctx, json_t *record)
 {
     if (!record)
@@ -216,13 +229,7 @@ int spy_emit(spy_mod_ctx *ctx, json_t *record)
         spy_ioc_scratch_reset(ctx->scratch);
     if (ctx->mod->check)
         ctx->mod->check(ctx, record);
-    if (ctx->scratch) {
-        spy_ioc_match m = {0};
-        while (spy_ioc_scratch_next_compound(ctx->scratch, &m)) {
-            raise_alert(ctx, SPY_LEVEL_CRITICAL, NULL, record, m.message, &m);
-            spy_ioc_match_clear(&m);
-        }
-    }
+    raise_compounds(ctx);
     if (ctx->mod->timeline && ctx->run->timeline)
         ctx->mod->timeline(ctx, record);
     if (ctx->results && spy_results_file_add(ctx->results, record) != SPY_OK)
@@ -242,13 +249,7 @@ int spy_emit_flat(spy_mod_ctx *ctx, spy_flat *record, const spy_flat_ops *ops)
         spy_ioc_scratch_reset(ctx->scratch);
     if (ops->check)
         ops->check(ctx, record);
-    if (ctx->scratch) {
-        spy_ioc_match m = {0};
-        while (spy_ioc_scratch_next_compound(ctx->scratch, &m)) {
-            raise_alert(ctx, SPY_LEVEL_CRITICAL, NULL, NULL, m.message, &m);
-            spy_ioc_match_clear(&m);
-        }
-    }
+    raise_compounds(ctx);
     if (ops->timeline && ctx->run->timeline)
         ops->timeline(ctx, record);
     if (ctx->results) {

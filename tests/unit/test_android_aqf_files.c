@@ -26,6 +26,8 @@ static const char *const PATTERNS[] = {
 
 #define GETPROP "[ro.build.version.sdk]: [34]\n[persist.sys.timezone]: [Europe/Belgrade]\n"
 #define SHELL   " (u:object_r:shell_data_file:s0)"
+#define SHA_A   "9d2f6a1c0b7e4d3a8f5c2e1b0a9d8c7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b"
+#define SHA_B   "1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c"
 
 static char *qf(const char *root, const char *fixture, bool with_getprop)
 {
@@ -394,11 +396,48 @@ static void test_flat_and_jansson_entries(void **state)
     free(dir);
 }
 
+/* An AND indicator matches only an entry holding both of its terms, on
+ * the flat path and on jansson's (the real size sends the second entry
+ * there), with the entry as the alert's event. */
+static void test_compound_indicator(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"path\": \"/sdcard/Download/a.apk\", \"sha256\": \"" SHA_A "\"}\n"
+        "{\"path\": \"/sdcard/Download/a.apk\", \"size\": 1.5, \"sha256\": \"" SHA_A "\"}\n"
+        "{\"path\": \"/sdcard/Download/a.apk\", \"sha256\": \"" SHA_B "\"}\n"
+        "{\"path\": \"/sdcard/Download/b.apk\", \"sha256\": \"" SHA_A "\"}\n";
+    static const char *const and_pattern[] = {
+        "[file:path = '/sdcard/Download/a.apk' AND file:hashes.sha256 = '" SHA_A "']", NULL};
+    char *root = tu_mkdtemp();
+    const char *files[] = {"files.json", text, "getprop.txt", GETPROP, NULL};
+    char *dir = at_qf(root, files);
+    char *stix = mh_stix(and_pattern);
+    mh_result r;
+    at_run(&spy_mod_aqf_files, dir, stix, &r);
+    assert_int_equal(json_array_size(r.records), 4);
+    assert_int_equal(json_array_size(r.alerts), 2);
+    for (size_t i = 0; i < 2; i++) {
+        at_alert(&r, i, "CRITICAL",
+                 "Found a known suspicious record matching compound indicator \"[file:path = "
+                 "'/sdcard/Download/a.apk' AND file:hashes.sha256 = '" SHA_A "']\" from "
+                 "\"TestMalware\"");
+        assert_true(
+            json_equal(json_object_get(json_array_get(r.alerts, i), "event"), mt_rec(&r, i)));
+    }
+    mh_result_free(&r);
+    free(stix);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_array_device_zone),
         cmocka_unit_test(test_flat_and_jansson_entries),
+        cmocka_unit_test(test_compound_indicator),
         cmocka_unit_test(test_lines_utc),
         cmocka_unit_test(test_no_indicators_and_check_iocs),
         cmocka_unit_test(test_bad_input),
