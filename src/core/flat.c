@@ -79,8 +79,7 @@ const char *spy_flat_str(const spy_flat *r, const char *key)
     return k >= 0 && r->f[k].kind == SPY_FLAT_STR ? r->f[k].s : NULL;
 }
 
-void spy_flat_pick(const spy_flat *r, const char *const *keys, const size_t *lens, size_t n,
-                   const char **out)
+void spy_flat_pick(const spy_flat *r, const spy_flat_key *keys, size_t n, const char **out)
 {
     for (size_t k = 0; k < n; k++)
         out[k] = NULL;
@@ -89,7 +88,8 @@ void spy_flat_pick(const spy_flat *r, const char *const *keys, const size_t *len
         if (f->kind != SPY_FLAT_STR)
             continue;
         for (size_t k = 0; k < n; k++)
-            if (!out[k] && f->key_len == lens[k] && memcmp(f->key, keys[k], lens[k]) == 0) {
+            if (!out[k] && f->key_len == keys[k].len &&
+                memcmp(f->key, keys[k].s, f->key_len) == 0) {
                 out[k] = f->s;
                 break;
             }

@@ -97,10 +97,19 @@ bool spy_flat_keys_unique(const spy_flat *r);
 long spy_flat_find(const spy_flat *r, const char *key);
 /* The string value of key, NULL when absent or not a string. */
 const char *spy_flat_str(const spy_flat *r, const char *key);
-/* The string values of n keys (of lengths lens) in one pass over the
- * record: out[k] is the value of keys[k], NULL when absent or not a string. */
-void spy_flat_pick(const spy_flat *r, const char *const *keys, const size_t *lens, size_t n,
-                   const char **out);
+/* A key and its length, e.g. SPY_FLAT_KEY("path"). */
+typedef struct spy_flat_key {
+    const char *s;
+    size_t len;
+} spy_flat_key;
+#define SPY_FLAT_KEY(lit)                                                                          \
+    {                                                                                              \
+        lit, sizeof lit - 1                                                                        \
+    }
+
+/* The string values of n keys in one pass over the record: out[k] is the
+ * value of keys[k], NULL when absent or not a string. */
+void spy_flat_pick(const spy_flat *r, const spy_flat_key *keys, size_t n, const char **out);
 /* Replaces field i's value by a string (the record is sealed again). */
 void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len);
 

@@ -69,9 +69,10 @@ static void test_every_kind(void **state)
     assert_null(spy_flat_str(&r, "min"));
     assert_string_equal(spy_flat_str(&r, "path"), "/data/local/tmp/x\n\"\\");
     assert_int_equal(r.f[1].len, 3);
-    const char *keys[4] = {"utf8", "t", "missing", "path"}, *out[4];
-    const size_t lens[4] = {4, 1, 7, 4};
-    spy_flat_pick(&r, keys, lens, 4, out);
+    const spy_flat_key keys[4] = {SPY_FLAT_KEY("utf8"), SPY_FLAT_KEY("t"), SPY_FLAT_KEY("missing"),
+                                  SPY_FLAT_KEY("path")};
+    const char *out[4];
+    spy_flat_pick(&r, keys, 4, out);
     assert_string_equal(out[0], "caf\xc3\xa9 \xf0\x9f\x98\x80");
     assert_null(out[1]);
     assert_null(out[2]);
@@ -108,13 +109,11 @@ static void test_growth_reset_and_repeats(void **state)
         assert_int_equal(strlen(spy_flat_str(&r, "k98")), 4900);
         assert_same_bytes(&r);
     }
-    const char *keys[40], *out[40];
-    size_t lens[40];
-    for (int i = 0; i < 40; i++) {
-        keys[i] = r.f[i].key;
-        lens[i] = r.f[i].key_len;
-    }
-    spy_flat_pick(&r, keys, lens, 40, out);
+    spy_flat_key keys[40];
+    const char *out[40];
+    for (int i = 0; i < 40; i++)
+        keys[i] = (spy_flat_key){r.f[i].key, r.f[i].key_len};
+    spy_flat_pick(&r, keys, 40, out);
     assert_null(out[0]); /* an integer */
     assert_int_equal(strlen(out[1]), 50);
     assert_int_equal(strlen(out[38]), 1900);

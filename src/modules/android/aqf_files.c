@@ -160,12 +160,12 @@ static void vals_json(const json_t *r, fl_vals *v)
 
 static void vals_flat(const spy_flat *r, fl_vals *v)
 {
-    static const char *const keys[9] = {"path",        "mode",         "context",
-                                        "sha256",      "sha1",         "md5",
-                                        "access_time", "changed_time", "modified_time"};
-    static const size_t lens[9] = {4, 4, 7, 6, 4, 3, 11, 12, 13};
+    static const spy_flat_key keys[9] = {
+        SPY_FLAT_KEY("path"),        SPY_FLAT_KEY("mode"),         SPY_FLAT_KEY("context"),
+        SPY_FLAT_KEY("sha256"),      SPY_FLAT_KEY("sha1"),         SPY_FLAT_KEY("md5"),
+        SPY_FLAT_KEY("access_time"), SPY_FLAT_KEY("changed_time"), SPY_FLAT_KEY("modified_time")};
     const char *out[9];
-    spy_flat_pick(r, keys, lens, 9, out);
+    spy_flat_pick(r, keys, 9, out);
     v->path = out[0];
     v->mode = out[1];
     v->context = out[2];
