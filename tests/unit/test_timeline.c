@@ -97,14 +97,22 @@ static void add_rows(spy_timeline *t, uint32_t seed, int n)
     }
 }
 
+/* A timeline in a new output folder, with run budget run_bytes (0: default). */
+static spy_timeline *tl_open(size_t run_bytes, spy_outdir **d, char **tmp)
+{
+    *d = wr_outdir_new(tmp);
+    spy_timeline *t;
+    spy_timeline_new(&t, *d, false);
+    if (run_bytes)
+        assert_int_equal(spy_timeline_set_run_bytes(t, run_bytes), SPY_OK);
+    return t;
+}
+
 static char *timeline_text(size_t run_bytes, int n, size_t *len)
 {
     char *tmp;
-    spy_outdir *d = wr_outdir_new(&tmp);
-    spy_timeline *t;
-    spy_timeline_new(&t, d, false);
-    if (run_bytes)
-        assert_int_equal(spy_timeline_set_run_bytes(t, run_bytes), SPY_OK);
+    spy_outdir *d;
+    spy_timeline *t = tl_open(run_bytes, &d, &tmp);
     add_rows(t, 42, n);
     char *scratch = tu_join(spy_outdir_path(d), ".spyscan-scratch");
     if (run_bytes)
@@ -242,11 +250,8 @@ static char *ref_csv(ref_row *rows, size_t n, size_t *len)
 static char *tl_csv(ref_row *rows, size_t n, size_t run_bytes, bool batch, size_t *len)
 {
     char *tmp;
-    spy_outdir *d = wr_outdir_new(&tmp);
-    spy_timeline *t;
-    spy_timeline_new(&t, d, false);
-    if (run_bytes)
-        assert_int_equal(spy_timeline_set_run_bytes(t, run_bytes), SPY_OK);
+    spy_outdir *d;
+    spy_timeline *t = tl_open(run_bytes, &d, &tmp);
     spy_timeline_batch *b = batch ? spy_timeline_batch_new(t) : NULL;
     for (size_t i = 0; i < n; i++) {
         const char *const *f = (const char *const *)rows[i].f;
