@@ -15,8 +15,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                    253402300799LL};
     spy_tz *tz = NULL;
     if (spy_tz_parse(data, size, &tz) == 0) {
-        for (size_t i = 0; i < sizeof when / sizeof when[0]; i++)
-            (void)spy_tz_offset(tz, when[i]);
+        /* the cached lookup gives the plain one's offsets, forwards and back */
+        spy_tz_cache c = {0};
+        size_t n = sizeof when / sizeof when[0];
+        for (size_t i = 0; i < 2 * n; i++) {
+            int64_t t = when[i < n ? i : 2 * n - 1 - i] + (i & 1);
+            if (spy_tz_offset_cached(tz, &c, t) != spy_tz_offset(tz, t))
+                abort();
+        }
         spy_tz_free(tz);
     }
     char *s = spy_xmalloc(size + 1);

@@ -6,23 +6,10 @@
 #include <time.h>
 
 /* Python's datetime range, in Unix seconds: 0001-01-01 .. 9999-12-31 23:59:59. */
-#define MIN_UNIX (-62135596800.0)
-#define MAX_UNIX (253402300799.0)
-
-/* Days since 1970-01-01 to a civil date (proleptic Gregorian), so no libc
- * time-zone machinery is involved at all. */
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
+#define MIN_UNIX   (-62135596800.0)
+#define MAX_UNIX   (253402300799.0)
+#define MIN_UNIX_I INT64_C(-62135596800)
+#define MAX_UNIX_I INT64_C(253402300799)
 
 int64_t spy_unix_from_utc(int year, int mon, int day, int hour, int min, int sec)
 {
@@ -35,12 +22,62 @@ int64_t spy_unix_from_utc(int year, int mon, int day, int hour, int min, int sec
     return days * 86400 + hour * 3600 + min * 60 + sec;
 }
 
-static void put_digits(char *p, unsigned v, int width)
+/* "00".."99": one two-byte copy per pair of digits. */
+static const char PAIRS[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+static void put2(char *p, uint32_t v)
 {
-    for (int i = width - 1; i >= 0; i--) {
-        p[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
+    memcpy(p, PAIRS + 2 * v, 2);
+}
+
+/* secs within [MIN_UNIX, MAX_UNIX], 0 <= us < 1e6. Digits by hand, and
+ * unsigned 32-bit arithmetic once shifted to 0001-01-01 (no sign cases):
+ * a large check renders millions of these. */
+static void format_iso(int64_t secs, uint32_t us, char out[SPY_ISO_LEN])
+{
+    uint64_t since1 = (uint64_t)(secs - MIN_UNIX_I); /* seconds since 0001-01-01 */
+    uint32_t days = (uint32_t)(since1 / 86400);
+    uint32_t rem = (uint32_t)(since1 % 86400);
+    /* civil from days (proleptic Gregorian, years from March 1st); day 0
+     * of this count is 0000-03-01, 306 days before 0001-01-01 */
+    uint32_t z = days + 306;
+    uint32_t era = z / 146097;
+    uint32_t doe = z - era * 146097;
+    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    uint32_t mp = (5 * doy + 2) / 153;
+    uint32_t d = doy - (153 * mp + 2) / 5 + 1;
+    uint32_t m = mp < 10 ? mp + 3 : mp - 9;
+    uint32_t y = yoe + era * 400 + (m <= 2); /* 1..9999 */
+    put2(out, y / 100);
+    put2(out + 2, y % 100);
+    out[4] = '-';
+    put2(out + 5, m);
+    out[7] = '-';
+    put2(out + 8, d);
+    out[10] = ' ';
+    put2(out + 11, rem / 3600);
+    out[13] = ':';
+    put2(out + 14, rem / 60 % 60);
+    out[16] = ':';
+    put2(out + 17, rem % 60);
+    out[19] = '.';
+    put2(out + 20, us / 10000);
+    put2(out + 22, us / 100 % 100);
+    put2(out + 24, us % 100);
+    out[26] = '\0';
+}
+
+bool spy_iso_from_unix_us(int64_t secs, int32_t us, char out[SPY_ISO_LEN])
+{
+    out[0] = '\0';
+    if (secs < MIN_UNIX_I || secs > MAX_UNIX_I || us < 0 || us > 999999)
+        return false;
+    format_iso(secs, (uint32_t)us, out);
+    return true;
 }
 
 bool spy_iso_from_unix(double t, char out[SPY_ISO_LEN])
@@ -60,28 +97,9 @@ bool spy_iso_from_unix(double t, char out[SPY_ISO_LEN])
         secs -= 1;
         us += 1000000.0;
     }
-    if ((double)secs < MIN_UNIX || (double)secs > MAX_UNIX)
+    if (secs < MIN_UNIX_I || secs > MAX_UNIX_I)
         return false;
-    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-    int64_t rem = secs - days * 86400;
-    int y, m, d;
-    civil_from_days(days, &y, &m, &d);
-    /* Digits by hand: a large check renders millions of these, and
-     * snprintf was a visible share of it. Years are 1..9999 here. */
-    put_digits(out, (unsigned)y, 4);
-    out[4] = '-';
-    put_digits(out + 5, (unsigned)m, 2);
-    out[7] = '-';
-    put_digits(out + 8, (unsigned)d, 2);
-    out[10] = ' ';
-    put_digits(out + 11, (unsigned)(rem / 3600), 2);
-    out[13] = ':';
-    put_digits(out + 14, (unsigned)(rem % 3600 / 60), 2);
-    out[16] = ':';
-    put_digits(out + 17, (unsigned)(rem % 60), 2);
-    out[19] = '.';
-    put_digits(out + 20, (unsigned)us, 6);
-    out[26] = '\0';
+    format_iso(secs, (uint32_t)us, out);
     return true;
 }
 
@@ -117,13 +135,7 @@ bool spy_iso_from_webkit_us(int64_t us, char out[SPY_ISO_LEN])
         rem += 1000000;
         secs -= 1;
     }
-    int64_t unix_secs = secs - (int64_t)SPY_WEBKIT_EPOCH_OFFSET;
-    if (!spy_iso_from_unix((double)unix_secs, out))
-        return false;
-    char frac[16];
-    snprintf(frac, sizeof frac, "%06lld", (long long)rem);
-    memcpy(out + 20, frac, 6);
-    return true;
+    return spy_iso_from_unix_us(secs - (int64_t)SPY_WEBKIT_EPOCH_OFFSET, (int32_t)rem, out);
 }
 
 bool spy_iso_from_json(const json_t *v, spy_epoch e, char out[SPY_ISO_LEN])

@@ -18,6 +18,11 @@
 
 /* Unix seconds (float) to ISO text; false and "" when out of range. */
 bool spy_iso_from_unix(double unix_secs, char out[SPY_ISO_LEN]);
+/* Whole Unix seconds plus us microseconds (0..999999), in integer
+ * arithmetic only: the exact time, so us == 0 gives what
+ * spy_iso_from_unix((double)secs) gives, for every secs. false and "" out
+ * of range. For integer times read from evidence, which is most of them. */
+bool spy_iso_from_unix_us(int64_t secs, int32_t us, char out[SPY_ISO_LEN]);
 /* Mac absolute time (seconds since 2001); 0 gives "". */
 bool spy_iso_from_mac(double mac_secs, char out[SPY_ISO_LEN]);
 /* sms.db-style integers: MVT keeps the first 9 digits of an 18-digit

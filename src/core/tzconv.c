@@ -161,19 +161,50 @@ void spy_tz_free(spy_tz *tz)
     free(tz);
 }
 
+/* The offset at t and a span [*lo, *hi] around t where it holds. */
+static int32_t lookup(const spy_tz *tz, int64_t t, int64_t *lo, int64_t *hi)
+{
+    if (tz->n == 0 && !tz->has_rule) {
+        *lo = INT64_MIN;
+        *hi = INT64_MAX;
+        return tz->first;
+    }
+    if (tz->n > 0 && t < tz->at[0]) {
+        *lo = INT64_MIN;
+        *hi = tz->at[0] - 1;
+        return tz->first;
+    }
+    if (tz->has_rule && (tz->n == 0 || t >= tz->at[tz->n - 1])) {
+        /* The rule's spans would need its change times, which tzrule.c
+         * keeps to itself; so only a rule without DST is cached whole. */
+        *lo = tz->rule.has_dst ? t : tz->n ? tz->at[tz->n - 1] : INT64_MIN;
+        *hi = tz->rule.has_dst ? t : INT64_MAX;
+        return spy_tzrule_offset(&tz->rule, t);
+    }
+    size_t l = 0, h = tz->n; /* last transition <= t */
+    while (h - l > 1) {
+        size_t mid = l + (h - l) / 2;
+        if (tz->at[mid] <= t)
+            l = mid;
+        else
+            h = mid;
+    }
+    *lo = tz->at[l];
+    *hi = l + 1 < tz->n ? tz->at[l + 1] - 1 : INT64_MAX;
+    return tz->off[l];
+}
+
 int32_t spy_tz_offset(const spy_tz *tz, int64_t t)
 {
-    if (tz->n == 0 || t < tz->at[0])
-        return tz->n == 0 && tz->has_rule ? spy_tzrule_offset(&tz->rule, t) : tz->first;
-    if (t >= tz->at[tz->n - 1] && tz->has_rule)
-        return spy_tzrule_offset(&tz->rule, t);
-    size_t lo = 0, hi = tz->n; /* last transition <= t */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tz->at[mid] <= t)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return tz->off[lo];
+    int64_t lo, hi;
+    return lookup(tz, t, &lo, &hi);
+}
+
+int32_t spy_tz_offset_cached(const spy_tz *tz, spy_tz_cache *c, int64_t t)
+{
+    if (c->tz == tz && t >= c->lo && t <= c->hi)
+        return c->off;
+    c->off = lookup(tz, t, &c->lo, &c->hi);
+    c->tz = tz;
+    return c->off;
 }

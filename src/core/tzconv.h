@@ -22,4 +22,17 @@ void spy_tz_free(spy_tz *tz);
 /* Seconds east of UTC in force at Unix time t. */
 int32_t spy_tz_offset(const spy_tz *tz, int64_t t);
 
+/* The span of times the last lookup fell in, so runs of nearby times skip
+ * the search. Owned by one caller (one thread): the zone stays read-only,
+ * and may be shared. Zero it to start, and again before its zone is freed
+ * and another loaded (the zone's address is what tells zones apart). */
+typedef struct spy_tz_cache {
+    const spy_tz *tz;
+    int64_t lo, hi; /* the offset holds for lo <= t <= hi */
+    int32_t off;
+} spy_tz_cache;
+
+/* spy_tz_offset(tz, t), through the cache c. */
+int32_t spy_tz_offset_cached(const spy_tz *tz, spy_tz_cache *c, int64_t t);
+
 #endif
