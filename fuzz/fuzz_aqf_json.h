@@ -76,10 +76,54 @@ static int fz_record(json_t *v, void *ud)
     return 0;
 }
 
+/* What the reader vouches for in a flat element: unique keys under a
+ * layout number, one number per key sequence (the last one is kept to
+ * compare), plain flags only on text the emitter writes as is, and picks
+ * through a layout cache equal to plain picks. */
+static void fz_check_flat(const spy_flat *r)
+{
+    static uint64_t last;
+    static char *keys;
+    static size_t keys_len, keys_cap;
+    static spy_flat_cache cache;
+    static const spy_flat_key pick[6] = {SPY_FLAT_KEY("a"),    SPY_FLAT_KEY("b"),
+                                         SPY_FLAT_KEY("k"),    SPY_FLAT_KEY(""),
+                                         SPY_FLAT_KEY("path"), SPY_FLAT_KEY("\x01")};
+    if (!r->layout || !spy_flat_keys_unique(r))
+        abort();
+    size_t len = 0;
+    for (size_t i = 0; i < r->n; i++)
+        len += r->f[i].key_len + 1;
+    char *now = spy_xmalloc(len + 1);
+    for (size_t i = 0, o = 0; i < r->n; o += r->f[i].key_len + 1, i++)
+        memcpy(now + o, r->f[i].key, r->f[i].key_len + 1);
+    if (r->layout == last && (len != keys_len || memcmp(now, keys, len) != 0))
+        abort();
+    if (len + 1 > keys_cap)
+        keys = spy_xrealloc(keys, keys_cap = len + 1);
+    memcpy(keys, now, len);
+    keys_len = len;
+    last = r->layout;
+    free(now);
+    for (size_t i = 0; i < r->n; i++) {
+        const spy_flat_field *f = &r->f[i];
+        if (((f->plain & SPY_FLAT_KEY_PLAIN) && !spy_flat_text_plain(f->key, f->key_len)) ||
+            ((f->plain & SPY_FLAT_STR_PLAIN) &&
+             (f->kind != SPY_FLAT_STR || !spy_flat_text_plain(f->s, f->len))))
+            abort();
+    }
+    const char *a[6], *b[6];
+    spy_flat_pick(r, pick, 6, a);
+    spy_flat_pick_cached(r, &cache, pick, 6, b);
+    if (memcmp(a, b, sizeof a) != 0)
+        abort();
+}
+
 /* A flat element, logged as its jansson form (the walk must deliver the
  * same elements whichever way each one took). */
 static int fz_record_flat(spy_flat *r, void *ud)
 {
+    fz_check_flat(r);
     return fz_record(spy_flat_to_json(r), ud);
 }
 

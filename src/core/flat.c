@@ -3,13 +3,21 @@
 #include "core/error.h"
 #include "core/mem.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+
+uint64_t spy_flat_layout_new(void)
+{
+    static atomic_uint_least64_t last;
+    return (uint64_t)atomic_fetch_add_explicit(&last, 1, memory_order_relaxed) + 1;
+}
 
 void spy_flat_reset(spy_flat *r)
 {
     r->n = 0;
     r->len = 0;
+    r->layout = 0;
 }
 
 void spy_flat_free(spy_flat *r)
@@ -96,6 +104,68 @@ void spy_flat_pick(const spy_flat *r, const spy_flat_key *keys, size_t n, const 
     }
 }
 
+const long *spy_flat_index(const spy_flat *r, spy_flat_cache *c, const spy_flat_key *keys, size_t n)
+{
+    if (r->layout && c->layout == r->layout && c->keys == keys && c->n == n)
+        return c->idx;
+    if (n > SPY_FLAT_CACHE_KEYS)
+        abort(); /* a caller's bug: idx has no room */
+    for (size_t k = 0; k < n; k++) {
+        c->idx[k] = -1;
+        for (size_t i = 0; i < r->n; i++)
+            if (r->f[i].key_len == keys[k].len &&
+                memcmp(r->buf + r->f[i].key_off, keys[k].s, keys[k].len) == 0) {
+                c->idx[k] = (long)i;
+                break;
+            }
+    }
+    c->layout = r->layout; /* 0 for an unknown layout: never a hit */
+    c->keys = keys;
+    c->n = n;
+    return c->idx;
+}
+
+void spy_flat_pick_cached(const spy_flat *r, spy_flat_cache *c, const spy_flat_key *keys, size_t n,
+                          const char **out)
+{
+    if (!r->layout || n > SPY_FLAT_CACHE_KEYS) { /* keys may repeat: the first string */
+        spy_flat_pick(r, keys, n, out);
+        return;
+    }
+    const long *idx = spy_flat_index(r, c, keys, n);
+    for (size_t k = 0; k < n; k++)
+        out[k] = idx[k] >= 0 && r->f[idx[k]].kind == SPY_FLAT_STR ? r->f[idx[k]].s : NULL;
+}
+
+/* Nonzero when one of the 8 bytes of x is below 0x20, '"', '\\', or 0x7F
+ * and above (a carry only comes out of a byte that is itself flagged). */
+static inline uint64_t special8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x | (x + ones)) &
+           high;
+}
+
+bool spy_flat_text_plain(const char *s, size_t len)
+{
+    uint64_t x, hit = 0;
+    if (len >= 8) { /* words, the last one overlapping: set_str runs per time key */
+        for (size_t k = 0; k + 8 < len; k += 8) {
+            memcpy(&x, s + k, 8);
+            hit |= special8(x);
+        }
+        memcpy(&x, s + len - 8, 8);
+        return !(hit | special8(x));
+    }
+    for (size_t k = 0; k < len; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\')
+            return false;
+    }
+    return true;
+}
+
 void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len)
 {
     const char *before = r->buf;
@@ -103,6 +173,8 @@ void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len)
     r->f[i].kind = SPY_FLAT_STR;
     r->f[i].s_off = off;
     r->f[i].len = len;
+    r->f[i].plain = (unsigned char)((r->f[i].plain & SPY_FLAT_KEY_PLAIN) |
+                                    (spy_flat_text_plain(s, len) ? SPY_FLAT_STR_PLAIN : 0));
     if (r->buf != before)
         spy_flat_seal(r); /* the buffer moved: every pointer */
     else
@@ -134,15 +206,19 @@ int spy_jw_flat(spy_jw *w, const spy_flat *r)
     int rc = spy_jw_begin_object(w);
     for (size_t k = 0; k < r->n && rc == SPY_OK; k++) {
         const spy_flat_field *f = &r->f[k];
-        if ((rc = spy_jw_key(w, f->key, f->key_len)) != SPY_OK)
-            break;
-        switch (f->kind) {
-        case SPY_FLAT_STR: rc = spy_jw_string(w, f->s, f->len); break;
-        case SPY_FLAT_INT: rc = spy_jw_int(w, (long long)f->i); break;
-        case SPY_FLAT_TRUE: rc = spy_jw_bool(w, true); break;
-        case SPY_FLAT_FALSE: rc = spy_jw_bool(w, false); break;
-        case SPY_FLAT_NULL: rc = spy_jw_null(w); break;
+        if (f->kind == SPY_FLAT_STR) {
+            rc = spy_jw_member_string(w, f->key, f->key_len, f->s, f->len, f->plain);
+            continue;
         }
+        if (f->kind == SPY_FLAT_INT) {
+            rc = spy_jw_member_int(w, f->key, f->key_len, (long long)f->i, f->plain);
+            continue;
+        }
+        rc = f->plain & SPY_FLAT_KEY_PLAIN ? spy_jw_key_plain(w, f->key, f->key_len)
+                                           : spy_jw_key(w, f->key, f->key_len);
+        if (rc == SPY_OK)
+            rc = f->kind == SPY_FLAT_NULL ? spy_jw_null(w)
+                                          : spy_jw_bool(w, f->kind == SPY_FLAT_TRUE);
     }
     return rc == SPY_OK ? spy_jw_end_object(w) : rc;
 }

@@ -24,11 +24,18 @@ typedef enum spy_flat_kind {
     SPY_FLAT_NULL
 } spy_flat_kind;
 
+/* spy_flat_field.plain: the key's or the string's bytes are all printable
+ * ASCII other than '"' and '\\' (0x20-0x7E), so the emitter writes them as
+ * they are (the emitter's bits, given to it as they are). Unset means
+ * "unknown": escaped as usual. */
+enum { SPY_FLAT_KEY_PLAIN = SPY_JW_KEY_PLAIN, SPY_FLAT_STR_PLAIN = SPY_JW_STR_PLAIN };
+
 typedef struct spy_flat_field {
     const char *key; /* NUL-terminated, no NUL inside */
     size_t key_len;
     spy_flat_kind kind;
-    const char *s; /* SPY_FLAT_STR: NUL-terminated; may hold NULs (len counts them) */
+    unsigned char plain; /* SPY_FLAT_*_PLAIN */
+    const char *s;       /* SPY_FLAT_STR: NUL-terminated; may hold NULs (len counts them) */
     size_t len;
     int64_t i;             /* SPY_FLAT_INT */
     size_t key_off, s_off; /* where key and s sit in buf */
@@ -41,7 +48,16 @@ typedef struct spy_flat {
     size_t n, cap;
     char *buf; /* keys and string values, each NUL-terminated */
     size_t len, buf_cap;
+    /* The record's key layout (keys, their order, all unique), as a number
+     * given to no other layout in the process (spy_flat_layout_new), so a
+     * caller may keep key indices per layout (spy_flat_cache). 0 = unknown:
+     * spy_flat_reset() and spy_flat_add() clear it, and only a producer that
+     * has checked the keys sets it (the AndroidQF reader). */
+    uint64_t layout;
 } spy_flat;
+
+/* A fresh layout number (never 0; thread-safe). */
+uint64_t spy_flat_layout_new(void);
 
 /* Empties r, keeping its memory for the next record. */
 void spy_flat_reset(spy_flat *r);
@@ -73,9 +89,11 @@ static inline void spy_flat_end(spy_flat *r)
     r->buf[r->len++] = '\0';
 }
 
-/* Appends a field whose key and string live at the given offsets of buf. */
-static inline void spy_flat_add(spy_flat *r, size_t key_off, size_t key_len, spy_flat_kind kind,
-                                size_t s_off, size_t s_len, int64_t i)
+/* Appends a field whose key and string live at the given offsets of buf;
+ * plain: the SPY_FLAT_*_PLAIN bits the caller knows to hold. */
+static inline void spy_flat_add_plain(spy_flat *r, size_t key_off, size_t key_len,
+                                      spy_flat_kind kind, size_t s_off, size_t s_len, int64_t i,
+                                      unsigned plain)
 {
     if (r->n == r->cap)
         spy_flat_grow_fields(r);
@@ -83,11 +101,23 @@ static inline void spy_flat_add(spy_flat *r, size_t key_off, size_t key_len, spy
     f->key = f->s = NULL; /* set by spy_flat_seal() */
     f->key_len = key_len;
     f->kind = kind;
+    f->plain = (unsigned char)plain;
     f->len = s_len;
     f->i = i;
     f->key_off = key_off;
     f->s_off = s_off;
+    r->layout = 0; /* the keys changed */
 }
+
+/* The same with the plain bits unknown (the text is escaped). */
+static inline void spy_flat_add(spy_flat *r, size_t key_off, size_t key_len, spy_flat_kind kind,
+                                size_t s_off, size_t s_len, int64_t i)
+{
+    spy_flat_add_plain(r, key_off, key_len, kind, s_off, s_len, i, 0);
+}
+
+/* True when the emitter writes s as it is (see SPY_FLAT_KEY_PLAIN). */
+bool spy_flat_text_plain(const char *s, size_t len);
 /* Points the fields at buf (after the last spy_flat_put). */
 void spy_flat_seal(spy_flat *r);
 /* True when no key repeats. */
@@ -110,6 +140,27 @@ typedef struct spy_flat_key {
 /* The string values of n keys in one pass over the record: out[k] is the
  * value of keys[k], NULL when absent or not a string. */
 void spy_flat_pick(const spy_flat *r, const spy_flat_key *keys, size_t n, const char **out);
+/* Field indices of one key list in records of one layout: the first
+ * record of a layout finds them, the next ones of that layout only load
+ * them. Zero-initialize; one cache per key list (a different list is a
+ * miss, not an error). */
+#define SPY_FLAT_CACHE_KEYS 16
+typedef struct spy_flat_cache {
+    uint64_t layout; /* what idx is for; 0: nothing yet */
+    const spy_flat_key *keys;
+    size_t n;
+    long idx[SPY_FLAT_CACHE_KEYS]; /* index of keys[k] in the record, -1 when absent */
+} spy_flat_cache;
+
+/* The field index of each of keys[0..n) in r (n <= SPY_FLAT_CACHE_KEYS):
+ * [k] is -1 when absent, whatever the kind otherwise. Valid until r or c
+ * changes. For a record of unknown layout (0) the keys are looked up and
+ * nothing is cached; a repeated key gives its first field. */
+const long *spy_flat_index(const spy_flat *r, spy_flat_cache *c, const spy_flat_key *keys,
+                           size_t n);
+/* spy_flat_pick() through c (n <= SPY_FLAT_CACHE_KEYS). */
+void spy_flat_pick_cached(const spy_flat *r, spy_flat_cache *c, const spy_flat_key *keys, size_t n,
+                          const char **out);
 /* Replaces field i's value by a string (the record is sealed again). */
 void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len);
 

@@ -289,22 +289,45 @@ static void jw_put_string(spy_jw *w, const char *str, size_t n)
     } while (i < n);
 }
 
+/* A quoted string the caller knows needs no escaping (bytes 0x20-0x7E
+ * but '"' and '\\'): copied as is, through jw_put when it is long. */
+static void jw_put_plain(spy_jw *w, const char *s, size_t n)
+{
+    if (n > JW_CHUNK) {
+        jw_put(w, "\"", 1);
+        jw_put(w, s, n);
+        jw_put(w, "\"", 1);
+    } else if (jw_room(w, n + 2)) {
+        char *o = w->buf + w->len;
+        *o++ = '"';
+        memcpy(o, s, n);
+        o[n] = '"';
+        w->len += n + 2;
+    }
+}
+
 /* Separator, indentation and "key": at o, which has room for ind +
- * 6 * len + JW_SLACK bytes (keys of at most JW_CHUNK bytes). */
+ * 6 * len + JW_SLACK bytes (keys of at most JW_CHUNK bytes); a plain key
+ * is copied without the escape scan (ind + len + JW_SLACK is enough). */
 static inline char *jw_key_at(const spy_jw *w, const jw_frame *f, char *o, size_t ind,
-                              const char *key, size_t len)
+                              const char *key, size_t len, bool plain)
 {
     size_t used;
     o = jw_sep(w, f, o, ind);
     *o++ = '"';
-    o = jw_escape(o, (const unsigned char *)key, len, len, &used);
+    if (plain) {
+        memcpy(o, key, len);
+        o += len;
+    } else {
+        o = jw_escape(o, (const unsigned char *)key, len, len, &used);
+    }
     o[0] = '"';
     o[1] = ':';
     o[2] = ' ';
     return o + 3;
 }
 
-int spy_jw_key(spy_jw *w, const char *key, size_t len)
+static inline int jw_key(spy_jw *w, const char *key, size_t len, bool plain)
 {
     if (w->err)
         return w->err;
@@ -314,18 +337,31 @@ int spy_jw_key(spy_jw *w, const char *key, size_t len)
     size_t ind = jw_ind(w, w->depth);
     if (ind != SIZE_MAX && len <= JW_CHUNK) {
         /* The usual key: one reservation for all of it. */
-        if (jw_room(w, ind + 6 * len + JW_SLACK)) {
-            char *o = jw_key_at(w, f, w->buf + w->len, ind, key ? key : "", len);
+        if (jw_room(w, ind + (plain ? 1 : 6) * len + JW_SLACK)) {
+            char *o = jw_key_at(w, f, w->buf + w->len, ind, key ? key : "", len, plain);
             w->len = (size_t)(o - w->buf);
         }
         f->has_items = true;
     } else {
         jw_item_sep(w, f);
-        jw_put_string(w, key ? key : "", len);
+        if (plain)
+            jw_put_plain(w, key ? key : "", len);
+        else
+            jw_put_string(w, key ? key : "", len);
         jw_put(w, ": ", 2);
     }
     f->want_value = true;
     return w->err;
+}
+
+int spy_jw_key(spy_jw *w, const char *key, size_t len)
+{
+    return jw_key(w, key, len, false);
+}
+
+int spy_jw_key_plain(spy_jw *w, const char *key, size_t len)
+{
+    return jw_key(w, key, len, true);
 }
 
 int spy_jw_string(spy_jw *w, const char *s, size_t len)
@@ -334,6 +370,15 @@ int spy_jw_string(spy_jw *w, const char *s, size_t len)
         return w->err ? w->err : (w->err = SPY_EINTERNAL);
     if (jw_before_value(w) == SPY_OK)
         jw_put_string(w, s ? s : "", len);
+    return w->err;
+}
+
+int spy_jw_string_plain(spy_jw *w, const char *s, size_t len)
+{
+    if (!s && len)
+        return w->err ? w->err : (w->err = SPY_EINTERNAL);
+    if (jw_before_value(w) == SPY_OK)
+        jw_put_plain(w, s ? s : "", len);
     return w->err;
 }
 
@@ -377,34 +422,82 @@ int spy_jw_null(spy_jw *w)
     return jw_raw_value(w, "null", 4);
 }
 
-/* A member whose value is a string or an integer, written with its key in
- * one reservation (most record members); false when it needs the general
- * path (long, too deep, other types) or the emitter failed. */
-static bool jw_member_fast(spy_jw *w, jw_frame *f, size_t ind, const char *k, size_t klen,
-                           const json_t *val)
+/* A member whose value is a string (str) or the integer v, written with
+ * its key in one reservation (most record members); plain holds the
+ * SPY_JW_*_PLAIN bits. False when it needs the general path (long, too
+ * deep) or the emitter failed. */
+static inline bool jw_member_at(spy_jw *w, jw_frame *f, size_t ind, const char *k, size_t klen,
+                                bool str, const char *s, size_t sl, long long v, unsigned plain)
 {
-    if (ind == SIZE_MAX || klen > JW_CHUNK)
+    if (ind == SIZE_MAX || klen > JW_CHUNK || sl > JW_CHUNK)
         return false;
-    char *o;
-    if (json_is_string(val)) {
-        size_t sl = json_string_length(val), used;
-        if (sl > JW_CHUNK || !jw_room(w, ind + 6 * (klen + sl) + 2 * JW_SLACK))
-            return false;
-        o = jw_key_at(w, f, w->buf + w->len, ind, k, klen);
+    size_t room = ind + (plain & SPY_JW_KEY_PLAIN ? 1 : 6) * klen + 2 * JW_SLACK +
+                  (str ? (plain & SPY_JW_STR_PLAIN ? 1 : 6) * sl : 24);
+    if (!jw_room(w, room))
+        return false;
+    char *o = jw_key_at(w, f, w->buf + w->len, ind, k, klen, plain & SPY_JW_KEY_PLAIN);
+    if (!str) {
+        o = jw_int_at(o, v);
+    } else if (plain & SPY_JW_STR_PLAIN) {
         *o++ = '"';
-        o = jw_escape(o, (const unsigned char *)json_string_value(val), sl, sl, &used);
-        *o++ = '"';
-    } else if (json_is_integer(val)) {
-        if (!jw_room(w, ind + 6 * klen + JW_SLACK + 24))
-            return false;
-        o = jw_key_at(w, f, w->buf + w->len, ind, k, klen);
-        o = jw_int_at(o, (long long)json_integer_value(val));
+        memcpy(o, s, sl);
+        o[sl] = '"';
+        o += sl + 1;
     } else {
-        return false;
+        size_t used;
+        *o++ = '"';
+        o = jw_escape(o, (const unsigned char *)s, sl, sl, &used);
+        *o++ = '"';
     }
     w->len = (size_t)(o - w->buf);
     f->has_items = true;
     return true;
+}
+
+/* The same for a jansson value: strings and integers only. */
+static bool jw_member_fast(spy_jw *w, jw_frame *f, size_t ind, const char *k, size_t klen,
+                           const json_t *val)
+{
+    if (json_is_string(val))
+        return jw_member_at(w, f, ind, k, klen, true, json_string_value(val),
+                            json_string_length(val), 0, 0);
+    if (json_is_integer(val))
+        return jw_member_at(w, f, ind, k, klen, false, NULL, 0, (long long)json_integer_value(val),
+                            0);
+    return false;
+}
+
+/* True when an object member may be written here at once (else the
+ * general path reports what is wrong). */
+static inline bool jw_member_ok(const spy_jw *w, const char *key)
+{
+    const jw_frame *f = &w->st[w->depth];
+    return !w->err && w->depth > 0 && f->object && !f->want_value && key;
+}
+
+int spy_jw_member_string(spy_jw *w, const char *key, size_t klen, const char *s, size_t len,
+                         unsigned plain)
+{
+    if (s && jw_member_ok(w, key) &&
+        jw_member_at(w, &w->st[w->depth], jw_ind(w, w->depth), key, klen, true, s, len, 0, plain))
+        return SPY_OK;
+    if (w->err)
+        return w->err;
+    int rc = plain & SPY_JW_KEY_PLAIN ? spy_jw_key_plain(w, key, klen) : spy_jw_key(w, key, klen);
+    if (rc != SPY_OK)
+        return rc;
+    return plain & SPY_JW_STR_PLAIN ? spy_jw_string_plain(w, s, len) : spy_jw_string(w, s, len);
+}
+
+int spy_jw_member_int(spy_jw *w, const char *key, size_t klen, long long v, unsigned plain)
+{
+    if (jw_member_ok(w, key) &&
+        jw_member_at(w, &w->st[w->depth], jw_ind(w, w->depth), key, klen, false, NULL, 0, v, plain))
+        return SPY_OK;
+    if (w->err)
+        return w->err;
+    int rc = plain & SPY_JW_KEY_PLAIN ? spy_jw_key_plain(w, key, klen) : spy_jw_key(w, key, klen);
+    return rc != SPY_OK ? rc : spy_jw_int(w, v);
 }
 
 static int jw_object_value(spy_jw *w, const json_t *v)

@@ -26,6 +26,19 @@ int spy_jw_end_array(spy_jw *w);
 int spy_jw_key(spy_jw *w, const char *key, size_t len);
 int spy_jw_string(spy_jw *w, const char *s, size_t len);
 int spy_jw_cstr(spy_jw *w, const char *s); /* NULL writes null */
+/* spy_jw_key() and spy_jw_string() for text the caller knows needs no
+ * escaping: only bytes 0x20-0x7E other than '"' and '\\' (what the two
+ * write unchanged). Copied as is, without the escape scan. */
+int spy_jw_key_plain(spy_jw *w, const char *key, size_t len);
+int spy_jw_string_plain(spy_jw *w, const char *s, size_t len);
+/* Which texts of a member are plain (as above). */
+enum { SPY_JW_KEY_PLAIN = 1u << 0, SPY_JW_STR_PLAIN = 1u << 1 };
+/* An object member, key and value in one call (the same bytes as
+ * spy_jw_key() then spy_jw_string() or spy_jw_int(), in one reservation
+ * when short): records of hundreds of thousands of members. */
+int spy_jw_member_string(spy_jw *w, const char *key, size_t klen, const char *s, size_t len,
+                         unsigned plain);
+int spy_jw_member_int(spy_jw *w, const char *key, size_t klen, long long v, unsigned plain);
 int spy_jw_int(spy_jw *w, long long v);
 int spy_jw_real(spy_jw *w, double v); /* shortest round-trip, like Python repr */
 int spy_jw_bool(spy_jw *w, bool v);

@@ -396,6 +396,85 @@ static void test_flat_and_jansson_entries(void **state)
     free(dir);
 }
 
+/* Entries whose key layout changes midway: the same keys in another
+ * order, fewer keys, a line left to jansson, the first layout again. The
+ * reader numbers each layout and AQFFiles keeps key indices per number:
+ * every entry must still have its own keys converted, checked and put on
+ * the timeline. */
+static void test_layout_changes(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"path\": \"/sdcard/a\", \"size\": 1, \"mode\": \"-rw\", \"access_time\": 1709294400, "
+        "\"changed_time\": 1709294460, \"modified_time\": 1709294520, \"context\": \"u:a\"}\n"
+        "{\"path\": \"/data/local/tmp/b\", \"size\": 2, \"mode\": \"-rwx\", \"access_time\": "
+        "1709294401, \"changed_time\": 1709294401, \"modified_time\": 1709294402, "
+        "\"context\": \"u:b\"}\n"
+        "{\"modified_time\": 1709294403, \"context\": \"\", \"mode\": \"-rw\", \"size\": 3, "
+        "\"access_time\": \"later\", \"path\": \"/data/local/tmp/c\", \"changed_time\": "
+        "1709294404}\n"
+        "{\"path\": \"/data/local/tmp/d\", \"changed_time\": 1709294405}\n"
+        "{\"path\": \"/sdcard/e\", \"size\": 1, \"size\": 5, \"access_time\": 1709294406}\n"
+        "{\"path\": \"/data/local/tmp/f\", \"size\": 6, \"mode\": \"x\", \"access_time\": "
+        "1709294407, \"changed_time\": null, \"modified_time\": 1709294408, \"context\": "
+        "\"u:f\"}\n";
+    char *root = tu_mkdtemp();
+    const char *files[] = {"files.json", text, "getprop.txt", GETPROP, NULL};
+    char *dir = at_qf(root, files);
+    char *stix = mh_stix(PATTERNS);
+    mh_result r;
+    at_run(&spy_mod_aqf_files, dir, stix, &r);
+    assert_int_equal(json_array_size(r.records), 6);
+    mt_json(mt_rec(&r, 0),
+            "{\"path\":\"/sdcard/a\",\"size\":1,\"mode\":\"-rw\",\"access_time\":\"2024-03-01 "
+            "13:00:00.000000\",\"changed_time\":\"2024-03-01 13:01:00.000000\",\"modified_time\":"
+            "\"2024-03-01 13:02:00.000000\",\"context\":\"u:a\"}");
+    mt_json(mt_rec(&r, 1),
+            "{\"path\":\"/data/local/tmp/b\",\"size\":2,\"mode\":\"-rwx\",\"access_time\":"
+            "\"2024-03-01 13:00:01.000000\",\"changed_time\":\"2024-03-01 13:00:01.000000\","
+            "\"modified_time\":\"2024-03-01 13:00:02.000000\",\"context\":\"u:b\"}");
+    mt_json(mt_rec(&r, 2),
+            "{\"modified_time\":\"2024-03-01 13:00:03.000000\",\"context\":\"\",\"mode\":\"-rw\","
+            "\"size\":3,\"access_time\":\"later\",\"path\":\"/data/local/tmp/c\","
+            "\"changed_time\":\"2024-03-01 13:00:04.000000\"}");
+    mt_json(mt_rec(&r, 3), "{\"path\":\"/data/local/tmp/d\",\"changed_time\":\"2024-03-01 "
+                           "13:00:05.000000\"}");
+    mt_json(mt_rec(&r, 4), "{\"path\":\"/sdcard/e\",\"size\":5,\"access_time\":\"2024-03-01 "
+                           "13:00:06.000000\"}");
+    mt_json(mt_rec(&r, 5),
+            "{\"path\":\"/data/local/tmp/f\",\"size\":6,\"mode\":\"x\",\"access_time\":"
+            "\"2024-03-01 13:00:07.000000\",\"changed_time\":null,\"modified_time\":"
+            "\"2024-03-01 13:00:08.000000\",\"context\":\"u:f\"}");
+    assert_int_equal(json_array_size(r.alerts), 4);
+    at_alert(&r, 0, "HIGH", "Found executable file at suspicious path \"/data/local/tmp/b\"");
+    at_alert(&r, 1, "HIGH", "Found file at suspicious path \"/data/local/tmp/c\"");
+    at_alert(&r, 2, "HIGH", "Found file at suspicious path \"/data/local/tmp/d\"");
+    at_alert(&r, 3, "HIGH", "Found executable file at suspicious path \"/data/local/tmp/f\"");
+    for (size_t i = 0; i < 4; i++)
+        assert_true(json_equal(json_object_get(json_array_get(r.alerts, i), "event"),
+                               mt_rec(&r, i == 0 ? 1 : i + 1 + (i == 3))));
+    /* a 3, b 2 (access = changed), c 3 ("later" too, as found), d 1, e 1, f 2 */
+    assert_int_equal(json_array_size(r.timeline), 12);
+    assert_true(
+        mt_timeline_has(&r, "2024-03-01 13:00:00.000000", "AQFFiles", "-A--", "/sdcard/a (u:a)"));
+    assert_true(
+        mt_timeline_has(&r, "2024-03-01 13:01:00.000000", "AQFFiles", "--C-", "/sdcard/a (u:a)"));
+    assert_true(mt_timeline_has(&r, "2024-03-01 13:00:01.000000", "AQFFiles", "-AC-",
+                                "/data/local/tmp/b (u:b)"));
+    assert_true(mt_timeline_has(&r, "later", "AQFFiles", "-A--", "/data/local/tmp/c"));
+    assert_true(
+        mt_timeline_has(&r, "2024-03-01 13:00:03.000000", "AQFFiles", "M---", "/data/local/tmp/c"));
+    assert_true(
+        mt_timeline_has(&r, "2024-03-01 13:00:05.000000", "AQFFiles", "--C-", "/data/local/tmp/d"));
+    assert_true(mt_timeline_has(&r, "2024-03-01 13:00:08.000000", "AQFFiles", "M---",
+                                "/data/local/tmp/f (u:f)"));
+    mh_result_free(&r);
+    free(stix);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
 /* An AND indicator matches only an entry holding both of its terms, on
  * the flat path and on jansson's (the real size sends the second entry
  * there), with the entry as the alert's event. */
@@ -438,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_array_device_zone),
         cmocka_unit_test(test_flat_and_jansson_entries),
         cmocka_unit_test(test_compound_indicator),
+        cmocka_unit_test(test_layout_changes),
         cmocka_unit_test(test_lines_utc),
         cmocka_unit_test(test_no_indicators_and_check_iocs),
         cmocka_unit_test(test_bad_input),

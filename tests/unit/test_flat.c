@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/flat.h"
 #include "core/json_emit.h"
+#include "modules/android/flat_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,11 +130,248 @@ static void test_growth_reset_and_repeats(void **state)
     spy_flat_free(&r);
 }
 
+/* Parses text (one flat object) into r; fails the test when declined. */
+static void parse(spy_flat *r, const char *text, size_t len)
+{
+    size_t used = 0;
+    assert_true(spy_flat_parse(r, text, len, &used));
+    assert_int_equal(used, len);
+}
+
+/* The parser marks a key or a string plain exactly when its decoded text
+ * has no byte the emitter escapes; the record is written byte for byte as
+ * its jansson form either way. */
+static void test_plain_from_parser(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json; /* the value of "k" (or, with a key, a whole member) */
+        bool plain;
+    } cases[] = {
+        {"\"abc /~{}[]:,'`\"", true},
+        {"\"\"", true},
+        {"\"a\\\"b\"", false},
+        {"\"a\\\\b\"", false},
+        {"\"a\\/b\"", true}, /* decoded '/', written as is */
+        {"\"a\\nb\"", false},
+        {"\"a\\tb\"", false},
+        {"\"\\u0041\\u007e\"", true},
+        {"\"\\u0000\"", false}, /* NUL */
+        {"\"\\u001f\"", false},
+        {"\"\\u0022\"", false},
+        {"\"\\u005c\"", false},
+        {"\"\\u007f\"", false},
+        {"\"\\u00e9\"", false},
+        {"\"\\ud83d\\ude00\"", false},
+        {"\"caf\xc3\xa9\"", false},
+        {"\"\xf0\x9f\x98\x80\"", false},
+        {"\"a\x7f\"", false}, /* DEL is valid JSON, escaped on output */
+        {"\"0123456789abcdef\x7f\"", false},
+        {"\"0123456789abcdef0123456789\"", true},
+    };
+    spy_flat r = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[128];
+        int n = snprintf(text, sizeof text, "{\"k\": %s, \"n\": 1, \"t\": true}", cases[i].json);
+        parse(&r, text, (size_t)n);
+        assert_int_equal(r.n, 3);
+        assert_int_equal(r.f[0].plain,
+                         SPY_FLAT_KEY_PLAIN | (cases[i].plain ? SPY_FLAT_STR_PLAIN : 0));
+        assert_int_equal(r.f[1].plain, SPY_FLAT_KEY_PLAIN);
+        assert_int_equal(r.f[2].plain, SPY_FLAT_KEY_PLAIN);
+        assert_int_equal(spy_flat_text_plain(r.f[0].s, r.f[0].len), cases[i].plain);
+        assert_same_bytes(&r);
+        /* the same text as a key */
+        n = snprintf(text, sizeof text, "{%s: \"v\", \"x\": null}", cases[i].json);
+        if (strstr(cases[i].json, "u0000"))
+            continue; /* jansson refuses NUL in a key, and so does the parser */
+        parse(&r, text, (size_t)n);
+        assert_int_equal(r.f[0].plain,
+                         SPY_FLAT_STR_PLAIN | (cases[i].plain ? SPY_FLAT_KEY_PLAIN : 0));
+        assert_int_equal(r.f[1].plain, SPY_FLAT_KEY_PLAIN);
+        assert_same_bytes(&r);
+    }
+    /* a byte to escape at every offset of a string scanned a word at a time */
+    static const char special[] = {'\x7f', '"', '\\', '\x01', '\xc3'};
+    for (size_t s = 0; s < sizeof special; s++)
+        for (size_t at = 0; at < 40; at++) {
+            char text[128], body[48];
+            memset(body, 'a', sizeof body);
+            size_t bl = 40;
+            if (special[s] == '"' || special[s] == '\\') {
+                body[at] = '\\';
+                body[at + 1] = special[s];
+            } else if (special[s] == '\x01') {
+                memcpy(body + at, "\\u0001", 6);
+                bl = 45;
+            } else if (special[s] == '\xc3') {
+                body[at] = '\xc3';
+                body[at + 1] = '\xa9';
+            } else {
+                body[at] = special[s];
+            }
+            if (at >= 39 && special[s] != '\x7f')
+                continue; /* a two-byte form would not fit */
+            int n = snprintf(text, sizeof text, "{\"k\": \"%.*s\"}", (int)bl, body);
+            parse(&r, text, (size_t)n);
+            assert_int_equal(r.f[0].plain, SPY_FLAT_KEY_PLAIN);
+            assert_same_bytes(&r);
+        }
+    /* hand-built fields are unknown (escaped), and still written right */
+    spy_flat_reset(&r);
+    add_str(&r, "plain", "abc", 3);
+    spy_flat_seal(&r);
+    assert_int_equal(r.f[0].plain, 0);
+    assert_same_bytes(&r);
+    spy_flat_free(&r);
+}
+
+/* spy_flat_set_str computes the string's flag and keeps the key's. */
+static void test_plain_set_str(void **state)
+{
+    (void)state;
+    spy_flat r = {0};
+    static const char text[] = "{\"t\": 1, \"\\u00e9\": 2, \"s\": \"x\\ny\"}";
+    parse(&r, text, sizeof text - 1);
+    assert_int_equal(r.f[0].plain, SPY_FLAT_KEY_PLAIN);
+    assert_int_equal(r.f[1].plain, 0);
+    spy_flat_set_str(&r, 0, "2024-03-01 12:00:00.000000", 26);
+    assert_int_equal(r.f[0].plain, SPY_FLAT_KEY_PLAIN | SPY_FLAT_STR_PLAIN);
+    spy_flat_set_str(&r, 1, "plain", 5);
+    assert_int_equal(r.f[1].plain, SPY_FLAT_STR_PLAIN);
+    assert_same_bytes(&r);
+    static const struct {
+        const char *s;
+        size_t len;
+    } not_plain[] = {{"a\0b", 3}, {"a\"b", 3},     {"a\\b", 3}, {"\x1f", 1},
+                     {"\x7f", 1}, {"\xc3\xa9", 2}, {"\xff", 1}, {"tab\t", 4}};
+    for (size_t i = 0; i < sizeof not_plain / sizeof not_plain[0]; i++) {
+        spy_flat_set_str(&r, 2, not_plain[i].s, not_plain[i].len);
+        assert_int_equal(r.f[2].plain, SPY_FLAT_KEY_PLAIN);
+        assert_false(spy_flat_text_plain(not_plain[i].s, not_plain[i].len));
+        assert_same_bytes(&r);
+        spy_flat_set_str(&r, 2, "ok ~", 4); /* and back */
+        assert_int_equal(r.f[2].plain, SPY_FLAT_KEY_PLAIN | SPY_FLAT_STR_PLAIN);
+        assert_same_bytes(&r);
+    }
+    assert_true(spy_flat_text_plain("", 0));
+    /* every length, a byte to escape at every offset (words and tails) */
+    static const char special[] = {'"', '\\', '\0', '\x1f', '\x7f', '\x80', '\xff'};
+    char buf[48];
+    for (size_t len = 1; len <= 40; len++) {
+        memset(buf, '~', sizeof buf);
+        buf[0] = ' ';
+        assert_true(spy_flat_text_plain(buf, len));
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof special; k++) {
+                buf[at] = special[k];
+                assert_false(spy_flat_text_plain(buf, len));
+                assert_true(spy_flat_text_plain(buf + at + 1, len - at - 1)); /* after it */
+                buf[at] = '!';
+            }
+    }
+    spy_flat_free(&r);
+}
+
+static const spy_flat_key CKEYS[3] = {SPY_FLAT_KEY("path"), SPY_FLAT_KEY("mode"),
+                                      SPY_FLAT_KEY("size")};
+
+/* pick_cached gives what spy_flat_pick gives. */
+static void assert_pick_same(const spy_flat *r, spy_flat_cache *c)
+{
+    const char *a[3], *b[3];
+    spy_flat_pick(r, CKEYS, 3, a);
+    spy_flat_pick_cached(r, c, CKEYS, 3, b);
+    for (size_t k = 0; k < 3; k++)
+        assert_ptr_equal(a[k], b[k]);
+}
+
+/* Key indices cached per layout number: loaded while the number stays,
+ * found again when it changes (other keys, the same keys in another
+ * order), never cached for a record of unknown layout (0), whose keys
+ * may repeat; another key list on the same cache is a miss. */
+static void test_layout_cache(void **state)
+{
+    (void)state;
+    spy_flat r = {0};
+    spy_flat_cache c = {0};
+    static const char a1[] = "{\"path\": \"/a\", \"size\": 1, \"mode\": \"rw\"}";
+    static const char a2[] = "{\"path\": \"/b\", \"size\": \"big\", \"mode\": null}";
+    static const char b[] = "{\"mode\": \"x\", \"path\": \"/c\", \"size\": 3}"; /* reordered */
+    uint64_t la = spy_flat_layout_new(), lb = spy_flat_layout_new();
+    assert_true(la != 0 && lb > la);
+
+    parse(&r, a1, sizeof a1 - 1);
+    assert_int_equal(r.layout, 0); /* the parser alone vouches for nothing */
+    r.layout = la;
+    const long *idx = spy_flat_index(&r, &c, CKEYS, 3);
+    assert_int_equal(idx[0], 0);
+    assert_int_equal(idx[1], 2);
+    assert_int_equal(idx[2], 1);
+    assert_int_equal(c.layout, la);
+    assert_pick_same(&r, &c);
+
+    /* same layout: indices loaded, kinds still checked per record */
+    parse(&r, a2, sizeof a2 - 1);
+    r.layout = la;
+    assert_pick_same(&r, &c);
+    const char *out[3];
+    spy_flat_pick_cached(&r, &c, CKEYS, 3, out);
+    assert_string_equal(out[0], "/b");
+    assert_null(out[1]);
+    assert_string_equal(out[2], "big");
+    /* proof the hit loads: a stale cache entry is what comes back */
+    c.idx[0] = 1;
+    spy_flat_pick_cached(&r, &c, CKEYS, 3, out);
+    assert_string_equal(out[0], "big");
+    c.idx[0] = 0;
+
+    /* the same keys in another order: a new number, indices found again */
+    parse(&r, b, sizeof b - 1);
+    r.layout = lb;
+    spy_flat_pick_cached(&r, &c, CKEYS, 3, out);
+    assert_string_equal(out[0], "/c");
+    assert_string_equal(out[1], "x");
+    assert_null(out[2]);
+    assert_int_equal(c.layout, lb);
+    assert_int_equal(c.idx[0], 1);
+
+    /* another key list on the same cache */
+    static const spy_flat_key other[1] = {SPY_FLAT_KEY("mode")};
+    idx = spy_flat_index(&r, &c, other, 1);
+    assert_int_equal(idx[0], 0);
+    assert_ptr_equal(c.keys, other);
+    spy_flat_pick_cached(&r, &c, CKEYS, 3, out);
+    assert_string_equal(out[1], "x");
+
+    /* unknown layout (a hand-built record, keys repeated): looked up each
+     * time, the first string of a key as spy_flat_pick gives it */
+    spy_flat_reset(&r);
+    assert_int_equal(r.layout, 0);
+    add_kind(&r, "path", SPY_FLAT_NULL, 0);
+    add_str(&r, "path", "/second", 7);
+    add_str(&r, "mode", "m", 1);
+    spy_flat_seal(&r);
+    assert_pick_same(&r, &c);
+    spy_flat_pick_cached(&r, &c, CKEYS, 3, out);
+    assert_string_equal(out[0], "/second");
+    assert_int_equal(c.layout, lb); /* not replaced: nothing cached */
+    idx = spy_flat_index(&r, &c, CKEYS, 3);
+    assert_int_equal(idx[0], 0); /* the first field of the key */
+    assert_int_equal(c.layout, 0);
+    /* a record given a number, then changed, is unknown again */
+    r.layout = la;
+    add_str(&r, "size", "s", 1);
+    assert_int_equal(r.layout, 0);
+    spy_flat_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_kind),
-        cmocka_unit_test(test_growth_reset_and_repeats),
+        cmocka_unit_test(test_every_kind),        cmocka_unit_test(test_growth_reset_and_repeats),
+        cmocka_unit_test(test_plain_from_parser), cmocka_unit_test(test_plain_set_str),
+        cmocka_unit_test(test_layout_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -700,6 +700,144 @@ static void test_deep_wide_indent(void **state)
     spy_jw_free(w);
 }
 
+/* Writes a document with keys and strings through the escaping calls
+ * (mode 0), the plain ones (1), or members in one call (2: plain bits
+ * set, 3: unset): object members, array items, a key and a string past
+ * JW_CHUNK, and (indent 200) indentation too wide for the precomputed
+ * spaces. */
+static char *emit_plain_doc(int fd, int indent, int mode, const char *big, size_t big_len)
+{
+    int (*key)(spy_jw *, const char *, size_t) = mode == 1 ? spy_jw_key_plain : spy_jw_key;
+    int (*str)(spy_jw *, const char *, size_t) = mode == 1 ? spy_jw_string_plain : spy_jw_string;
+    unsigned bits = mode == 2 ? SPY_JW_KEY_PLAIN | SPY_JW_STR_PLAIN : 0;
+    spy_jw *w = fd >= 0 ? spy_jw_new_fd(fd, indent) : spy_jw_new_mem(indent);
+    assert_int_equal(spy_jw_begin_array(w), SPY_OK);
+    assert_int_equal(str(w, "", 0), SPY_OK);
+    assert_int_equal(str(w, "a /~ plain {x}: 'y' `z`", 23), SPY_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(spy_jw_begin_object(w), SPY_OK);
+        if (mode >= 2) {
+            assert_int_equal(spy_jw_member_string(w, "path", 4, "/sdcard/DCIM/a b.jpg", 20, bits),
+                             SPY_OK);
+            assert_int_equal(spy_jw_member_int(w, "", 0, i - 1, bits), SPY_OK);
+            assert_int_equal(spy_jw_member_string(w, big, big_len, big, big_len, bits), SPY_OK);
+            assert_int_equal(spy_jw_member_int(w, big, big_len, -9223372036854775807LL - 1, bits),
+                             SPY_OK);
+            assert_int_equal(spy_jw_member_string(w, "e", 1, NULL, 0, bits), SPY_OK);
+        } else {
+            assert_int_equal(key(w, "path", 4), SPY_OK);
+            assert_int_equal(str(w, "/sdcard/DCIM/a b.jpg", 20), SPY_OK);
+            assert_int_equal(key(w, "", 0), SPY_OK);
+            assert_int_equal(spy_jw_int(w, i - 1), SPY_OK);
+            assert_int_equal(key(w, big, big_len), SPY_OK);
+            assert_int_equal(str(w, big, big_len), SPY_OK);
+            assert_int_equal(key(w, big, big_len), SPY_OK);
+            assert_int_equal(spy_jw_int(w, -9223372036854775807LL - 1), SPY_OK);
+            assert_int_equal(key(w, "e", 1), SPY_OK);
+            assert_int_equal(str(w, NULL, 0), SPY_OK);
+        }
+        assert_int_equal(key(w, "nested", 6), SPY_OK);
+        assert_int_equal(spy_jw_begin_object(w), SPY_OK);
+        if (mode >= 2)
+            assert_int_equal(spy_jw_member_string(w, "k", 1, big, 100, bits), SPY_OK);
+        else if (key(w, "k", 1) == SPY_OK)
+            assert_int_equal(str(w, big, 100), SPY_OK);
+        assert_int_equal(spy_jw_end_object(w), SPY_OK);
+        assert_int_equal(spy_jw_end_object(w), SPY_OK);
+    }
+    assert_int_equal(spy_jw_end_array(w), SPY_OK);
+    assert_int_equal(spy_jw_finish(w), SPY_OK);
+    char *s = fd >= 0 ? NULL : strdup(spy_jw_mem(w, NULL));
+    spy_jw_free(w);
+    return s;
+}
+
+/* spy_jw_key_plain / spy_jw_string_plain, and members written in one call,
+ * give what the escaping calls write for text that needs no escape, in
+ * every layout, to memory and to a file; their contract errors are the
+ * same. */
+static void test_plain_entry_points(void **state)
+{
+    (void)state;
+    size_t big_len = 3 * 4096 + 17;
+    char *big = malloc(big_len);
+    for (size_t i = 0; i < big_len; i++)
+        big[i] = (char)(0x20 + i % 95 == '"' || 0x20 + i % 95 == '\\' ? 'q' : 0x20 + i % 95);
+    static const int indents[] = {0, 4, 200};
+    for (size_t k = 0; k < 3; k++) {
+        char *want = emit_plain_doc(-1, indents[k], 0, big, big_len);
+        for (int mode = 1; mode <= 3; mode++) {
+            char *got = emit_plain_doc(-1, indents[k], mode, big, big_len);
+            assert_string_equal(got, want);
+            free(got);
+            char *dir = tu_mkdtemp();
+            char *path = tu_join(dir, "p.json");
+            int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+            assert_true(fd >= 0);
+            emit_plain_doc(fd, indents[k], mode, big, big_len);
+            close(fd);
+            size_t len;
+            char *file = tu_read(path, &len);
+            assert_int_equal(len, strlen(want));
+            assert_memory_equal(file, want, len);
+            free(file);
+            tu_rmtree(dir);
+            free(path);
+            free(dir);
+        }
+        free(want);
+    }
+    free(big);
+    /* misuse is refused as by the escaping calls */
+    spy_jw *w = spy_jw_new_mem(4);
+    assert_int_equal(spy_jw_key_plain(w, "k", 1), SPY_EINTERNAL);
+    spy_jw_free(w);
+    w = spy_jw_new_mem(4);
+    spy_jw_begin_object(w);
+    assert_int_equal(spy_jw_string_plain(w, "v", 1), SPY_EINTERNAL);
+    spy_jw_free(w);
+    w = spy_jw_new_mem(4);
+    assert_int_equal(spy_jw_string_plain(w, NULL, 1), SPY_EINTERNAL);
+    spy_jw_free(w);
+    w = spy_jw_new_mem(0);
+    spy_jw_begin_object(w);
+    assert_int_equal(spy_jw_key_plain(w, NULL, 0), SPY_OK);
+    assert_int_equal(spy_jw_string_plain(w, NULL, 0), SPY_OK);
+    spy_jw_end_object(w);
+    assert_string_equal(spy_jw_mem(w, NULL), "{\"\": \"\"}");
+    spy_jw_free(w);
+    /* members: escaped unless marked plain; misuse refused */
+    w = spy_jw_new_mem(0);
+    spy_jw_begin_object(w);
+    assert_int_equal(spy_jw_member_string(w, "\xc3\xa9", 2, "a\"\n", 3, 0), SPY_OK);
+    assert_int_equal(spy_jw_member_int(w, "\t", 1, 7, 0), SPY_OK);
+    assert_int_equal(spy_jw_member_string(w, "k", 1, "v", 1, SPY_JW_KEY_PLAIN), SPY_OK);
+    spy_jw_end_object(w);
+    assert_string_equal(spy_jw_mem(w, NULL),
+                        "{\"\\u00e9\": \"a\\\"\\n\", \"\\t\": 7, \"k\": \"v\"}");
+    spy_jw_free(w);
+    w = spy_jw_new_mem(4);
+    assert_int_equal(spy_jw_member_int(w, "k", 1, 1, 0), SPY_EINTERNAL);
+    spy_jw_free(w);
+    w = spy_jw_new_mem(4);
+    spy_jw_begin_array(w);
+    assert_int_equal(spy_jw_member_string(w, "k", 1, "v", 1, 3), SPY_EINTERNAL);
+    spy_jw_free(w);
+    w = spy_jw_new_mem(4);
+    spy_jw_begin_object(w);
+    spy_jw_key(w, "k", 1);
+    assert_int_equal(spy_jw_member_string(w, "k", 1, "v", 1, 3), SPY_EINTERNAL);
+    spy_jw_free(w);
+    w = spy_jw_new_mem(4);
+    spy_jw_begin_object(w);
+    assert_int_equal(spy_jw_member_string(w, "k", 1, NULL, 1, 3), SPY_EINTERNAL);
+    spy_jw_free(w);
+    w = spy_jw_new_mem(4);
+    spy_jw_begin_object(w);
+    assert_int_equal(spy_jw_member_int(w, NULL, 1, 1, 0), SPY_EINTERNAL);
+    spy_jw_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -721,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_value_members_fast_path),
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_deep_wide_indent),
+        cmocka_unit_test(test_plain_entry_points),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

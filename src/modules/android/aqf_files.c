@@ -53,43 +53,74 @@ static spy_tz *device_tz(spy_mod_ctx *ctx)
 typedef struct fl_state {
     spy_mod_ctx *ctx;
     const spy_tz *tz;
+    spy_tz_cache tzc; /* an entry's three times are close: one search */
     size_t n, skipped;
+    spy_flat_cache times; /* where TIME_FKEYS sit in the current layout */
 } fl_state;
 
 /* The device-local time of Unix seconds t, as MVT writes it. */
-static bool local_iso(double t, const spy_tz *tz, char iso[SPY_ISO_LEN])
+static bool local_iso(double t, const spy_tz *tz, spy_tz_cache *tzc, char iso[SPY_ISO_LEN])
 {
     if (!isfinite(t))
         return false;
-    double off = tz ? spy_tz_offset(tz, (int64_t)floor(t)) : 0;
+    double off = tz ? spy_tz_offset_cached(tz, tzc, (int64_t)floor(t)) : 0;
     return spy_iso_from_unix(t + off, iso);
 }
 
-static void convert_times(json_t *rec, const spy_tz *tz)
+/* The same for integer t (nearly every entry), in integer arithmetic. */
+static bool local_iso_int(int64_t t, const spy_tz *tz, spy_tz_cache *tzc, char iso[SPY_ISO_LEN])
+{
+    /* past years 1-9999 whatever the offset (|offset| < 2^31): no date,
+     * and t + off cannot overflow below */
+    if (t < -(INT64_C(1) << 40) || t > INT64_C(1) << 40) {
+        iso[0] = '\0';
+        return false;
+    }
+    int64_t off = tz ? spy_tz_offset_cached(tz, tzc, t) : 0;
+    return spy_iso_from_unix_us(t + off, 0, iso);
+}
+
+static void convert_times(json_t *rec, const spy_tz *tz, spy_tz_cache *tzc)
 {
     for (size_t k = 0; k < 3; k++) {
         json_t *v = json_object_get(rec, TIME_KEYS[k]);
         char iso[SPY_ISO_LEN];
         /* MVT fails on non-numbers; the value is kept as found */
-        if (json_is_number(v) && local_iso(json_number_value(v), tz, iso))
+        if (json_is_number(v) && local_iso(json_number_value(v), tz, tzc, iso))
             json_object_set_new_nocheck(rec, TIME_KEYS[k], json_string_nocheck(iso));
     }
 }
 
 static const spy_flat_ops FLAT_OPS;
 
+static const spy_flat_key TIME_FKEYS[3] = {
+    SPY_FLAT_KEY("access_time"), SPY_FLAT_KEY("changed_time"), SPY_FLAT_KEY("modified_time")};
+
+/* Field i, a time key, as the device-local time when it is an integer. */
+static void flat_time(spy_flat *r, size_t i, fl_state *s)
+{
+    char iso[SPY_ISO_LEN];
+    if (r->f[i].kind == SPY_FLAT_INT && local_iso_int(r->f[i].i, s->tz, &s->tzc, iso))
+        spy_flat_set_str(r, i, iso, strlen(iso));
+}
+
 /* Most entries: a flat object, converted and checked as parsed. */
 static int fl_flat(spy_flat *r, void *ud)
 {
     fl_state *s = ud;
-    for (size_t i = 0; i < r->n; i++) { /* keys are unique: each time key once */
-        const spy_flat_field *f = &r->f[i];
-        char iso[SPY_ISO_LEN];
-        if (f->kind == SPY_FLAT_INT && f->key_len >= 11 && f->key_len <= 13 &&
-            (strcmp(f->key, TIME_KEYS[0]) == 0 || strcmp(f->key, TIME_KEYS[1]) == 0 ||
-             strcmp(f->key, TIME_KEYS[2]) == 0) &&
-            local_iso((double)f->i, s->tz, iso))
-            spy_flat_set_str(r, i, iso, strlen(iso));
+    if (r->layout) { /* the reader's: files.json repeats one layout */
+        const long *idx = spy_flat_index(r, &s->times, TIME_FKEYS, 3);
+        for (size_t k = 0; k < 3; k++)
+            if (idx[k] >= 0)
+                flat_time(r, (size_t)idx[k], s);
+    } else {
+        for (size_t i = 0; i < r->n; i++) {
+            const spy_flat_field *f = &r->f[i];
+            if (f->key_len >= 11 && f->key_len <= 13 &&
+                (strcmp(f->key, TIME_KEYS[0]) == 0 || strcmp(f->key, TIME_KEYS[1]) == 0 ||
+                 strcmp(f->key, TIME_KEYS[2]) == 0))
+                flat_time(r, i, s);
+        }
     }
     s->n++;
     return spy_emit_flat(s->ctx, r, &FLAT_OPS);
@@ -103,7 +134,7 @@ static int fl_elem(json_t *v, void *ud)
         json_decref(v);
         return SPY_OK;
     }
-    convert_times(v, s->tz);
+    convert_times(v, s->tz, &s->tzc);
     s->n++;
     return spy_emit(s->ctx, v);
 }
@@ -116,7 +147,7 @@ static int fl_run(spy_mod_ctx *ctx)
     if (err != SPY_OK)
         return err;
     spy_tz *tz = device_tz(ctx);
-    fl_state s = {ctx, tz, 0, 0};
+    fl_state s = {.ctx = ctx, .tz = tz};
     spy_aqf_json_stats st;
     err = spy_aqf_json_stream_flat(in, true, SPY_AQF_MAX_TEXT_BYTES, fl_flat, fl_elem, &s, &st);
     spy_stream_close(in);
@@ -164,8 +195,12 @@ static void vals_flat(const spy_flat *r, fl_vals *v)
         SPY_FLAT_KEY("path"),        SPY_FLAT_KEY("mode"),         SPY_FLAT_KEY("context"),
         SPY_FLAT_KEY("sha256"),      SPY_FLAT_KEY("sha1"),         SPY_FLAT_KEY("md5"),
         SPY_FLAT_KEY("access_time"), SPY_FLAT_KEY("changed_time"), SPY_FLAT_KEY("modified_time")};
+    /* Per thread, as the ops get no state of the run: each entry is picked
+     * twice (check, timeline), and a layout number is never reused, so a
+     * cache left by an earlier run is a miss, not a wrong answer. */
+    static _Thread_local spy_flat_cache cache;
     const char *out[9];
-    spy_flat_pick(r, keys, 9, out);
+    spy_flat_pick_cached(r, &cache, keys, 9, out);
     v->path = out[0];
     v->mode = out[1];
     v->context = out[2];

@@ -56,6 +56,7 @@ typedef struct jwin {
      * checking every pair of keys again. */
     char *layout;
     size_t layout_len, layout_cap, layout_n;
+    uint64_t layout_id; /* its spy_flat layout number, given to each element of it */
 } jwin;
 
 static void win_reserve(jwin *w, size_t need)
@@ -203,11 +204,13 @@ static bool scan_value(jscan *c, const char *s, size_t len, size_t *end)
     return false;
 }
 
-/* The parsed flat element has no repeated key. */
+/* The parsed flat element has no repeated key. It then gets the number of
+ * its layout (spy_flat.layout), a new one when its keys differ from the
+ * last unique element's, so callers may look its keys up by index. */
 static bool flat_unique(jwin *w)
 {
-    const spy_flat *r = &w->flat;
-    if (r->n == w->layout_n) {
+    spy_flat *r = &w->flat;
+    if (r->n == w->layout_n && w->layout_id) {
         size_t off = 0, k = 0;
         for (; k < r->n; k++) {
             size_t n = r->f[k].key_len + 1;
@@ -215,8 +218,10 @@ static bool flat_unique(jwin *w)
                 break;
             off += n;
         }
-        if (k == r->n && off == w->layout_len)
+        if (k == r->n && off == w->layout_len) {
+            r->layout = w->layout_id;
             return true;
+        }
     }
     if (!spy_flat_keys_unique(r))
         return false;
@@ -231,6 +236,7 @@ static bool flat_unique(jwin *w)
         w->layout_len += n;
     }
     w->layout_n = r->n;
+    w->layout_id = r->layout = spy_flat_layout_new();
     return true;
 }
 

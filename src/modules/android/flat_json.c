@@ -84,8 +84,9 @@ static size_t encode(uint32_t cp, char out[4])
 }
 
 /* A \u escape at c->p (after the backslash and 'u'); false when jansson
- * would refuse it (lone or reversed surrogates). */
-static bool uescape(cur *c)
+ * would refuse it (lone or reversed surrogates). *plain is cleared unless
+ * the character is one the emitter writes as is. */
+static bool uescape(cur *c, bool *plain)
 {
     if (c->end - c->p < 4)
         return false;
@@ -105,37 +106,59 @@ static bool uescape(cur *c)
         c->p += 6;
         cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
     }
+    if (cp < 0x20 || cp >= 0x7F || cp == '"' || cp == '\\')
+        *plain = false;
     char u[4];
     put(c, u, encode(cp, u));
     return true;
 }
 
 /* True when none of the 8 bytes at p ends or escapes a string or needs
- * a look (a quote, a backslash, a control, non-ASCII): strings are most of
- * files.json, and are scanned a word at a time. The tests may report a
- * byte that is not there after one that is, never miss one. */
+ * a look (a quote, a backslash, a control, DEL or non-ASCII: the bytes
+ * the emitter escapes, so a run of plain words is written as is). Strings
+ * are most of files.json, and are scanned a word at a time. A byte below
+ * 0x20 or from 0xA0 sets its high bit in w - 0x20.., one from 0x7F to 0xFE
+ * in w + 0x01..; a borrow or a carry only comes out of a byte that is
+ * itself flagged, so the tests may report a byte that is not there after
+ * one that is, never miss one. */
 static bool plain8(const char *p)
 {
     const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
     uint64_t w;
     memcpy(&w, p, 8);
     uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
-    uint64_t hit = (w & high) | ((w - ones * 0x20) & ~w & high) | ((quote - ones) & ~quote & high) |
-                   ((bslash - ones) & ~bslash & high);
-    return hit == 0;
+    uint64_t hit =
+        ((w - ones * 0x20) | (w + ones)) | ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash);
+    return (hit & high) == 0;
 }
 
+/* The bytes plain8 flags, one at a time: a quote, a backslash, a control,
+ * DEL and non-ASCII. */
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+/* clang-format off */
+static const bool STOP[256] = {
+    R16(1), R16(1),                                  /* 0x00-0x1F */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20-0x2F: '"' */
+    R16(0), R16(0),                                  /* 0x30-0x4F */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50-0x5F: '\\' */
+    R16(0),                                          /* 0x60-0x6F */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 0x70-0x7F: DEL */
+    R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1), R16(1)};
+/* clang-format on */
+#undef R16
+
 /* A string at c->p (on its opening quote) appended, decoded, to the
- * record's buffer (without its NUL). */
-static bool string(cur *c)
+ * record's buffer (without its NUL). *plain: the decoded text has no byte
+ * the emitter escapes (SPY_FLAT_KEY_PLAIN), known here for free. */
+static bool string(cur *c, bool *plain)
 {
     c->p++;
+    *plain = true;
     for (;;) {
         const char *s = c->p;
         while (c->end - c->p >= 8 && plain8(c->p))
             c->p += 8;
-        while (c->p < c->end && *c->p != '"' && *c->p != '\\' && (unsigned char)*c->p >= 0x20 &&
-               (unsigned char)*c->p < 0x80)
+        while (c->p < c->end && !STOP[(unsigned char)*c->p])
             c->p++;
         put(c, s, (size_t)(c->p - s));
         if (c->p >= c->end)
@@ -147,8 +170,10 @@ static bool string(cur *c)
         }
         if (ch < 0x20)
             return false;
-        if (ch >= 0x80) {
-            size_t k = utf8_len((const unsigned char *)c->p, (size_t)(c->end - c->p));
+        if (ch >= 0x7F) {
+            *plain = false;
+            size_t k =
+                ch == 0x7F ? 1 : utf8_len((const unsigned char *)c->p, (size_t)(c->end - c->p));
             if (!k)
                 return false;
             put(c, c->p, k);
@@ -164,7 +189,8 @@ static bool string(cur *c)
         const char *k = e ? strchr(from, e) : NULL;
         if (k) {
             put(c, to + (k - from), 1);
-        } else if (e != 'u' || !uescape(c)) {
+            *plain = *plain && e == '/'; /* the rest are escaped again */
+        } else if (e != 'u' || !uescape(c, plain)) {
             return false;
         }
     }
@@ -172,18 +198,20 @@ static bool string(cur *c)
 
 /* A scalar value (string, integer, true, false, null) added to the record
  * under the key at key_off; false to decline. */
-static bool scalar(cur *c, size_t key_off, size_t key_len)
+static bool scalar(cur *c, size_t key_off, size_t key_len, unsigned plain)
 {
     if (c->p >= c->end)
         return false;
     char ch = *c->p;
     if (ch == '"') {
         size_t off = c->r->len;
-        if (!string(c))
+        bool s_plain;
+        if (!string(c, &s_plain))
             return false;
         size_t n = c->r->len - off;
         spy_flat_end(c->r);
-        spy_flat_add(c->r, key_off, key_len, SPY_FLAT_STR, off, n, 0);
+        spy_flat_add_plain(c->r, key_off, key_len, SPY_FLAT_STR, off, n, 0,
+                           plain | (s_plain ? SPY_FLAT_STR_PLAIN : 0));
         return true;
     }
     static const char *const lit[3] = {"true", "false", "null"};
@@ -193,7 +221,7 @@ static bool scalar(cur *c, size_t key_off, size_t key_len)
         size_t k = lit_len[i];
         if ((size_t)(c->end - c->p) >= k && memcmp(c->p, lit[i], k) == 0) {
             c->p += k;
-            spy_flat_add(c->r, key_off, key_len, lit_kind[i], 0, 0, 0);
+            spy_flat_add_plain(c->r, key_off, key_len, lit_kind[i], 0, 0, 0, plain);
             return true;
         }
     }
@@ -216,7 +244,8 @@ static bool scalar(cur *c, size_t key_off, size_t key_len)
         return false;
     if (v > (uint64_t)INT64_MAX || (c->p - s) > 19)
         return false;
-    spy_flat_add(c->r, key_off, key_len, SPY_FLAT_INT, 0, 0, neg ? -(int64_t)v : (int64_t)v);
+    spy_flat_add_plain(c->r, key_off, key_len, SPY_FLAT_INT, 0, 0, neg ? -(int64_t)v : (int64_t)v,
+                       plain);
     return true;
 }
 
@@ -234,19 +263,20 @@ bool spy_flat_parse(spy_flat *r, const char *s, size_t len, size_t *used)
     }
     for (;;) {
         size_t key_off = r->len;
+        bool key_plain;
         /* jansson refuses NUL in keys */
-        if (c.p >= c.end || *c.p != '"' || !string(&c))
+        if (c.p >= c.end || *c.p != '"' || !string(&c, &key_plain))
             return false;
         size_t key_len = r->len - key_off;
-        if (key_len && memchr(r->buf + key_off, 0, key_len))
-            return false;
+        if (!key_plain && key_len && memchr(r->buf + key_off, 0, key_len))
+            return false; /* (a plain key has no NUL) */
         spy_flat_end(r);
         ws(&c);
         if (c.p >= c.end || *c.p != ':')
             return false;
         c.p++;
         ws(&c);
-        if (!scalar(&c, key_off, key_len))
+        if (!scalar(&c, key_off, key_len, key_plain ? SPY_FLAT_KEY_PLAIN : 0u))
             return false;
         ws(&c);
         if (c.p < c.end && *c.p == ',') {
