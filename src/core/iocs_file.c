@@ -75,12 +75,12 @@ int spy_iocs_read_file(const char *path, int level, unsigned char **data, size_t
     return rc;
 }
 
-void spy_iocs_add_file(spy_iocs *set, const char *path, const unsigned char *data, size_t len)
+void spy_iocs_sha256_hex(const unsigned char *data, size_t len, char hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    char hex[2 * EVP_MAX_MD_SIZE + 1] = "";
-    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) == 1) {
+    hex[0] = '\0';
+    if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) == 1 && mdlen <= 32) {
         static const char digits[] = "0123456789abcdef";
         for (unsigned i = 0; i < mdlen; i++) {
             hex[2 * i] = digits[md[i] >> 4];
@@ -88,14 +88,25 @@ void spy_iocs_add_file(spy_iocs *set, const char *path, const unsigned char *dat
         }
         hex[2 * mdlen] = '\0';
     }
+}
+
+void spy_iocs_add_file_hex(spy_iocs *set, const char *path, const char *sha256_hex)
+{
     if (set->nfiles == set->capfiles) {
         set->capfiles = set->capfiles ? set->capfiles * 2 : 8;
         set->file_paths = spy_xreallocarray(set->file_paths, set->capfiles, sizeof(char *));
         set->file_sha256 = spy_xreallocarray(set->file_sha256, set->capfiles, sizeof(char *));
     }
     set->file_paths[set->nfiles] = spy_xstrdup(path);
-    set->file_sha256[set->nfiles] = spy_xstrdup(hex);
+    set->file_sha256[set->nfiles] = spy_xstrdup(sha256_hex);
     set->nfiles++;
+}
+
+void spy_iocs_add_file(spy_iocs *set, const char *path, const unsigned char *data, size_t len)
+{
+    char hex[65];
+    spy_iocs_sha256_hex(data, len, hex);
+    spy_iocs_add_file_hex(set, path, hex);
 }
 
 int spy_iocs_load_stix2_file(spy_iocs *set, const char *path)
@@ -190,32 +201,49 @@ static void collect(pathlist *out, const char *dir, spy_iocs_name_filter want, b
     free(names);
 }
 
-/* Parsing runs on worker threads: JSON parsing is most of the load time.
- * Files are independent until applied; a large bundle is further cut into
- * runs of its "objects" elements (iocs_split.c) so that it does not keep
- * one core busy while the other waits. */
+/* Loading a folder runs on worker threads: JSON parsing is most of the
+ * load time. Files are independent until applied to the set, which happens
+ * on the calling thread in path order (so collections, attribution and
+ * messages are those of a one-by-one load). The work is pipelined:
+ *   1. read and pre-scan every file (files shared among threads);
+ *   2. parse in units: a whole small file, or a run of ELEMS_PER_UNIT
+ *      elements of a large bundle's "objects" array (iocs_split.c), so one
+ *      2 MB bundle does not keep one core busy while the other waits;
+ *   3. the calling thread applies file i as soon as it is parsed, and
+ *      parses units itself while it waits. */
 typedef struct parsed {
     const char *path;
     unsigned char *data;
     size_t len;
     int rc;
-    json_t *root;
+    json_t *root; /* a whole-file parse */
     char *why;
     spy_stix_range *elems; /* split bundles: element ranges ... */
     json_t **values;       /* ... and their parsed values */
     size_t nelems;
+    char sha256[65];
+    atomic_size_t pending; /* parse units not finished */
     atomic_bool split_failed;
+    bool ready; /* under the pool mutex */
 } parsed;
 
 typedef struct unit {
     size_t file, first, count; /* count 0: the whole file */
 } unit;
 
+#define MAX_THREADS 4u
+
 typedef struct parse_pool {
     parsed *files;
+    size_t nfiles;
     unit *units;
     size_t nunits;
-    atomic_size_t next;
+    atomic_size_t next_prep; /* phase 1: next file */
+    atomic_size_t next;      /* phase 2: next parse unit */
+    atomic_size_t next_arena;
+    spy_tree_arena arenas[MAX_THREADS];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
 } parse_pool;
 
 /* Bundles above this size are parsed in runs of ELEMS_PER_UNIT elements. */
@@ -246,28 +274,115 @@ static int read_quiet(const char *path, unsigned char **data, size_t *len, char 
     return rc;
 }
 
-static void run_unit(parse_pool *pp, const unit *u)
+/* Phase 1 for one file: read it and find the elements of a large bundle
+ * (f->values stays NULL when it is parsed whole). */
+static void prep_file(parsed *f)
 {
-    parsed *f = &pp->files[u->file];
-    if (u->count == 0) {
-        f->rc = spy_iocs_parse_stix2(f->data, f->len, &f->root, &f->why);
+    f->rc = read_quiet(f->path, &f->data, &f->len, &f->why);
+    if (f->rc != SPY_OK)
+        return;
+    char *why = NULL;
+    if (f->len < SPLIT_BYTES || spy_iocs_precheck_stix2(f->data, f->len, &why) != SPY_OK ||
+        !spy_stix_split_objects(f->data, f->len, &f->elems, &f->nelems)) {
+        free(why); /* the whole parse reports it */
         return;
     }
-    for (size_t k = u->first; k < u->first + u->count && !atomic_load(&f->split_failed); k++) {
-        json_error_t err;
-        f->values[k] =
-            json_loadb((const char *)f->data + f->elems[k].start, f->elems[k].len, 0, &err);
-        if (!f->values[k])
-            atomic_store(&f->split_failed, true);
+    if (f->nelems == 0) { /* "objects": [] is parsed whole, like a small file */
+        free(f->elems);
+        f->elems = NULL;
+        return;
     }
+    f->values = spy_xcalloc(f->nelems, sizeof *f->values);
+}
+
+static void *prep_worker(void *arg)
+{
+    parse_pool *pp = arg;
+    for (size_t i; (i = atomic_fetch_add(&pp->next_prep, 1)) < pp->nfiles;)
+        prep_file(&pp->files[i]);
+    return NULL;
+}
+
+/* After its last unit: a split bundle where an element failed is parsed
+ * whole for the real error message (the split scan never decides it). The
+ * elements parsed so far stay in the arenas. */
+static void finish_file(parse_pool *pp, parsed *f)
+{
+    if (f->values && atomic_load(&f->split_failed)) {
+        free(f->values);
+        f->values = NULL;
+        f->rc = spy_iocs_parse_stix2(f->data, f->len, &f->root, &f->why);
+    }
+    pthread_mutex_lock(&pp->mu);
+    f->ready = true;
+    pthread_cond_broadcast(&pp->cv);
+    pthread_mutex_unlock(&pp->mu);
+}
+
+static void run_unit(parse_pool *pp, const unit *u, spy_tree_arena *arena)
+{
+    parsed *f = &pp->files[u->file];
+    if (u->first == 0) /* info.json's hash: here no thread waits for it (phase 1 has a barrier) */
+        spy_iocs_sha256_hex(f->data, f->len, f->sha256);
+    spy_tree_arena_enter(arena);
+    if (u->count == 0) {
+        f->rc = spy_iocs_parse_stix2(f->data, f->len, &f->root, &f->why);
+    } else {
+        for (size_t k = u->first; k < u->first + u->count && !atomic_load(&f->split_failed); k++) {
+            json_error_t err;
+            f->values[k] =
+                json_loadb((const char *)f->data + f->elems[k].start, f->elems[k].len, 0, &err);
+            if (!f->values[k])
+                atomic_store(&f->split_failed, true);
+        }
+    }
+    if (atomic_fetch_sub(&f->pending, 1) == 1)
+        finish_file(pp, f);
+    spy_tree_arena_leave();
+}
+
+/* Runs the next parse unit; false when none is left. */
+static bool take_unit(parse_pool *pp, spy_tree_arena *arena)
+{
+    if (atomic_load(&pp->next) >= pp->nunits)
+        return false;
+    size_t i = atomic_fetch_add(&pp->next, 1);
+    if (i >= pp->nunits)
+        return false;
+    run_unit(pp, &pp->units[i], arena);
+    return true;
+}
+
+static spy_tree_arena *own_arena(parse_pool *pp)
+{
+    return &pp->arenas[atomic_fetch_add(&pp->next_arena, 1)];
 }
 
 static void *parse_worker(void *arg)
 {
     parse_pool *pp = arg;
-    for (size_t i; (i = atomic_fetch_add(&pp->next, 1)) < pp->nunits;)
-        run_unit(pp, &pp->units[i]);
+    spy_tree_arena *arena = own_arena(pp);
+    while (take_unit(pp, arena))
+        ;
     return NULL;
+}
+
+/* The calling thread's wait for a file: it parses meanwhile. */
+static void wait_ready(parse_pool *pp, parsed *f, spy_tree_arena *arena)
+{
+    for (;;) {
+        pthread_mutex_lock(&pp->mu);
+        bool ready = f->ready;
+        pthread_mutex_unlock(&pp->mu);
+        if (ready)
+            return;
+        if (take_unit(pp, arena))
+            continue;
+        pthread_mutex_lock(&pp->mu);
+        while (!f->ready)
+            pthread_cond_wait(&pp->cv, &pp->mu);
+        pthread_mutex_unlock(&pp->mu);
+    }
 }
 
 static void add_unit(parse_pool *pp, size_t *cap, unit u)
@@ -279,93 +394,84 @@ static void add_unit(parse_pool *pp, size_t *cap, unit u)
     pp->units[pp->nunits++] = u;
 }
 
-/* Reads every file and cuts the work into units (on this thread: cheap). */
-static void plan_units(parse_pool *pp, size_t nfiles)
+/* Cuts the parsing into units, in path order (cheap, on this thread). */
+static void plan_units(parse_pool *pp)
 {
     size_t cap = 0;
-    for (size_t i = 0; i < nfiles; i++) {
+    for (size_t i = 0; i < pp->nfiles; i++) {
         parsed *f = &pp->files[i];
-        f->rc = read_quiet(f->path, &f->data, &f->len, &f->why);
-        if (f->rc != SPY_OK)
-            continue;
-        if (f->len < SPLIT_BYTES || spy_iocs_precheck_stix2(f->data, f->len, &f->why) != SPY_OK ||
-            !spy_stix_split_objects(f->data, f->len, &f->elems, &f->nelems)) {
-            free(f->why);
-            f->why = NULL;
-            add_unit(pp, &cap, (unit){i, 0, 0});
+        size_t first = pp->nunits;
+        if (f->rc != SPY_OK) {
+            f->ready = true;
             continue;
         }
-        f->values = spy_xcalloc(f->nelems ? f->nelems : 1, sizeof *f->values);
-        for (size_t k = 0; k < f->nelems; k += ELEMS_PER_UNIT)
+        if (!f->values)
+            add_unit(pp, &cap, (unit){i, 0, 0});
+        for (size_t k = 0; f->values && k < f->nelems; k += ELEMS_PER_UNIT)
             add_unit(pp, &cap,
                      (unit){i, k, f->nelems - k < ELEMS_PER_UNIT ? f->nelems - k : ELEMS_PER_UNIT});
-        if (f->nelems == 0)
-            add_unit(pp, &cap, (unit){i, 0, 0});
+        atomic_store(&f->pending, pp->nunits - first);
     }
 }
 
-/* A split bundle becomes {"objects": [...]}, the only key the loader reads;
- * if any element failed, the whole text is parsed for the real error. */
-static void assemble(parsed *f)
+static size_t start_threads(pthread_t *tids, size_t want, void *(*fn)(void *), parse_pool *pp)
 {
-    if (!f->values)
-        return;
-    if (atomic_load(&f->split_failed)) {
-        f->rc = spy_iocs_parse_stix2(f->data, f->len, &f->root, &f->why);
-    } else if (!f->root) {
-        json_t *arr = json_array();
-        for (size_t k = 0; k < f->nelems; k++) {
-            json_array_append_new(arr, f->values[k]);
-            f->values[k] = NULL;
-        }
-        f->root = json_object();
-        json_object_set_new(f->root, "objects", arr);
-        f->rc = SPY_OK;
-    }
-    for (size_t k = 0; k < f->nelems; k++)
-        json_decref(f->values[k]);
-    free(f->values);
-    f->values = NULL;
+    size_t started = 0;
+    while (started + 1 < want && pthread_create(&tids[started], NULL, fn, pp) == 0)
+        started++;
+    return started;
 }
 
-static void parse_all(parse_pool *pp, size_t nfiles)
+static size_t thread_count(void)
 {
-    plan_units(pp, nfiles);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     size_t nt = cpus > 1 ? (size_t)cpus : 1;
-    if (nt > 4)
-        nt = 4;
-    if (nt > pp->nunits)
-        nt = pp->nunits;
-    pthread_t tids[4];
-    size_t started = 0;
-    while (started + 1 < nt && pthread_create(&tids[started], NULL, parse_worker, pp) == 0)
-        started++;
-    parse_worker(pp); /* this thread works too */
-    for (size_t t = 0; t < started; t++)
-        pthread_join(tids[t], NULL);
-    for (size_t i = 0; i < nfiles; i++)
-        assemble(&pp->files[i]);
+    return nt > MAX_THREADS ? MAX_THREADS : nt;
 }
 
-/* Applies the parsed files in path order, so collections, attribution and
- * messages are the same as a one-by-one load. */
-static void apply_all(spy_iocs *set, parsed *files, size_t n)
+/* Applies one parsed file (the messages of a one-by-one load). */
+static void apply_file(spy_iocs *set, parsed *f)
 {
-    for (size_t i = 0; i < n; i++) {
-        parsed *f = &files[i];
-        if (set->files_read >= SPY_MAX_IOC_FILES)
-            break;
-        set->files_read++;
-        spy_debug(SPY_IOCS_LOGGER, "Parsing STIX2 indicators file at path '%s'", f->path);
-        if (f->rc != SPY_OK) {
-            spy_log((spy_log_level)set->fail_level, SPY_IOCS_LOGGER, "%s: %s", f->path, f->why);
-            continue;
-        }
-        size_t before = set->ncolls;
-        if (spy_iocs_apply_stix2(set, f->path, f->root) == SPY_OK && set->ncolls > before)
-            spy_iocs_add_file(set, f->path, f->data, f->len);
+    set->files_read++;
+    spy_debug(SPY_IOCS_LOGGER, "Parsing STIX2 indicators file at path '%s'", f->path);
+    if (f->rc != SPY_OK) {
+        spy_log((spy_log_level)set->fail_level, SPY_IOCS_LOGGER, "%s: %s", f->path, f->why);
+        return;
     }
+    size_t before = set->ncolls;
+    int rc = f->values ? spy_iocs_apply_stix2_objects(set, f->path, f->values, f->nelems)
+                       : spy_iocs_apply_stix2(set, f->path, f->root);
+    if (rc == SPY_OK && set->ncolls > before)
+        spy_iocs_add_file_hex(set, f->path, f->sha256);
+}
+
+static void load_all(spy_iocs *set, parse_pool *pp)
+{
+    size_t nt = thread_count();
+    pthread_t tids[MAX_THREADS];
+    size_t started = start_threads(tids, nt < pp->nfiles ? nt : pp->nfiles, prep_worker, pp);
+    prep_worker(pp); /* this thread works too */
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    plan_units(pp);
+    spy_tree_hooks_install();
+    spy_tree_arena *mine = own_arena(pp);
+    started = start_threads(tids, nt < pp->nunits ? nt : pp->nunits, parse_worker, pp);
+    bool full = false;
+    for (size_t i = 0; i < pp->nfiles; i++) {
+        parsed *f = &pp->files[i];
+        wait_ready(pp, f, mine);
+        full = full || set->files_read >= SPY_MAX_IOC_FILES;
+        if (!full)
+            apply_file(set, f);
+        free(f->data);
+        f->data = NULL;
+    }
+    for (size_t t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    for (size_t a = 0; a < MAX_THREADS; a++)
+        spy_tree_arena_drop(&pp->arenas[a]);
+    spy_tree_hooks_remove();
 }
 
 void spy_iocs_load_tree(spy_iocs *set, const char *dir, spy_iocs_name_filter want, bool recursive)
@@ -376,18 +482,22 @@ void spy_iocs_load_tree(spy_iocs *set, const char *dir, spy_iocs_name_filter wan
     set->fail_level = SPY_LOG_WARNING;
     pathlist paths = {0};
     collect(&paths, dir, want, recursive, 0);
-    parse_pool pp = {.files = spy_xcalloc(paths.n ? paths.n : 1, sizeof(parsed))};
+    parse_pool pp = {.files = spy_xcalloc(paths.n ? paths.n : 1, sizeof(parsed)),
+                     .nfiles = paths.n};
+    pthread_mutex_init(&pp.mu, NULL);
+    pthread_cond_init(&pp.cv, NULL);
     for (size_t i = 0; i < paths.n; i++)
         pp.files[i].path = paths.v[i];
-    parse_all(&pp, paths.n);
-    apply_all(set, pp.files, paths.n);
+    load_all(set, &pp);
     for (size_t i = 0; i < paths.n; i++) {
-        json_decref(pp.files[i].root);
         free(pp.files[i].data);
         free(pp.files[i].why);
         free(pp.files[i].elems);
+        free(pp.files[i].values);
         free(paths.v[i]);
     }
+    pthread_mutex_destroy(&pp.mu);
+    pthread_cond_destroy(&pp.cv);
     free(pp.files);
     free(pp.units);
     free(paths.v);

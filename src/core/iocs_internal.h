@@ -162,6 +162,11 @@ bool spy_iocs_add_compound(spy_iocs *set, uint32_t coll, const char *pattern,
  * it ends up empty). */
 char *spy_ioc_normalise_value(spy_ioc_key key, const char *v, size_t len);
 void spy_iocs_add_file(spy_iocs *set, const char *path, const unsigned char *data, size_t len);
+/* The same with the SHA-256 already computed (lower-case hex). */
+void spy_iocs_add_file_hex(spy_iocs *set, const char *path, const char *sha256_hex);
+/* SHA-256 of data as lower-case hex into hex (2 * 32 + 1 bytes); "" when
+ * the digest fails. */
+void spy_iocs_sha256_hex(const unsigned char *data, size_t len, char hex[65]);
 /* Reads a whole indicator file (open + fstat, size-limited); logs one error
  * line naming the file on failure. */
 int spy_iocs_read_file(const char *path, int level, unsigned char **data, size_t *len);
@@ -181,6 +186,9 @@ typedef struct spy_stix_range {
 } spy_stix_range;
 bool spy_stix_split_objects(const unsigned char *d, size_t len, spy_stix_range **out, size_t *n);
 int spy_iocs_apply_stix2(spy_iocs *set, const char *name, json_t *root);
+/* The same from the elements of "objects" (a bundle parsed element by
+ * element is never assembled into one tree). */
+int spy_iocs_apply_stix2_objects(spy_iocs *set, const char *name, json_t *const *objs, size_t n);
 int spy_iocs_load_stix2_buffer(spy_iocs *set, const char *name, const unsigned char *data,
                                size_t len);
 
@@ -203,6 +211,19 @@ typedef struct spy_iocs_env {
     const char *xdg_data_home, *home, *spyscan_iocs, *mvt_stix2;
 } spy_iocs_env;
 int spy_iocs_load_defaults_env(spy_iocs *set, const spy_iocs_env *env);
+
+/* Per-thread arenas for the folder loader's jansson trees (iocs_arena.c):
+ * while the hooks are installed, jansson allocates from the arena the
+ * calling thread entered, if any; the trees are dropped with the arena,
+ * never freed one by one. */
+typedef struct spy_tree_arena {
+    struct spy_tree_chunk *head; /* newest first */
+} spy_tree_arena;
+void spy_tree_hooks_install(void);
+void spy_tree_hooks_remove(void);
+void spy_tree_arena_enter(spy_tree_arena *a);
+void spy_tree_arena_leave(void);
+void spy_tree_arena_drop(spy_tree_arena *a);
 
 /* Walks a folder (recursive up to SPY_MAX_IOC_DIR_DEPTH, names sorted) and
  * loads every file accepted by want(name). Problems are warnings. */

@@ -24,21 +24,36 @@ typedef struct bundle {
     size_t nrel;
 } bundle;
 
+/* The closing quote of the string whose contents start at d[i], or len.
+ * A quote is escaped when an odd run of backslashes precedes it (the same
+ * as stepping over the character after each backslash), so memchr can jump
+ * between quotes: most of a bundle's bytes are inside strings. */
+static size_t string_end(const unsigned char *d, size_t len, size_t i)
+{
+    for (;;) {
+        const unsigned char *q = memchr(d + i, '"', len - i);
+        if (!q)
+            return len;
+        size_t at = (size_t)(q - d), bs = 0;
+        while (at - bs > i && d[at - bs - 1] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            return at;
+        i = at + 1;
+        if (i >= len)
+            return len;
+    }
+}
+
 /* jansson's own recursion limit is 2048; spyscan accepts less (limits.h).
  * One pass over the bytes, strings skipped. */
 static bool depth_ok(const unsigned char *d, size_t len)
 {
     unsigned depth = 0;
-    bool in_str = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = d[i];
-        if (in_str) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_str = false;
-        } else if (c == '"') {
-            in_str = true;
+        if (c == '"') {
+            i = string_end(d, len, i + 1);
         } else if (c == '[' || c == '{') {
             if (++depth > SPY_MAX_JSON_DEPTH)
                 return false;
@@ -104,12 +119,10 @@ static void add_report(bundle *b, json_t *o)
 }
 
 /* Malware objects, then reports, each in object order (§4.1). */
-static void collect(bundle *b, json_t *objects)
+static void collect(bundle *b, json_t *const *objs, size_t nobjs)
 {
-    size_t i;
-    json_t *o;
-    json_array_foreach(objects, i, o)
-    {
+    for (size_t i = 0; i < nobjs; i++) {
+        json_t *o = objs[i];
         const char *type = json_string_value(json_object_get(o, "type"));
         if (!type)
             continue;
@@ -120,11 +133,10 @@ static void collect(bundle *b, json_t *objects)
         else if (strcmp(type, "relationship") == 0)
             push(&b->relationships, &b->nrel, o);
     }
-    json_array_foreach(objects, i, o)
-    {
-        const char *type = json_string_value(json_object_get(o, "type"));
+    for (size_t i = 0; i < nobjs; i++) {
+        const char *type = json_string_value(json_object_get(objs[i], "type"));
         if (type && strcmp(type, "report") == 0)
-            add_report(b, o);
+            add_report(b, objs[i]);
     }
     /* §4.2 step 2: the first relationship from the indicator to a malware
      * object of this file; relationship_type is not checked (MVT). */
@@ -265,13 +277,13 @@ static void add_indicator(bundle *b, json_t *o)
         add_pattern(b, coll, text);
 }
 
-static int load_objects(spy_iocs *set, const char *name, json_t *objects)
+static int load_objects(spy_iocs *set, const char *name, json_t *const *objs, size_t nobjs)
 {
     bundle b = {.set = set, .name = name, .default_coll = SPY_IOC_NONE};
     b.malware = spy_strmap_new(0);
     b.reports = spy_strmap_new(0);
-    b.rels = spy_strmap_new(json_array_size(objects));
-    collect(&b, objects);
+    b.rels = spy_strmap_new(nobjs);
+    collect(&b, objs, nobjs);
     for (size_t i = 0; i < b.nind; i++)
         add_indicator(&b, b.indicators[i]);
     if (b.nind == 0)
@@ -343,7 +355,21 @@ int spy_iocs_apply_stix2(spy_iocs *set, const char *name, json_t *root)
 {
     if (set->finalized)
         return SPY_EINTERNAL;
-    return load_objects(set, name, json_object_get(root, "objects"));
+    json_t *arr = json_object_get(root, "objects");
+    size_t n = json_array_size(arr);
+    json_t **objs = spy_xcalloc(n ? n : 1, sizeof *objs);
+    for (size_t i = 0; i < n; i++)
+        objs[i] = json_array_get(arr, i);
+    int rc = load_objects(set, name, objs, n);
+    free(objs);
+    return rc;
+}
+
+int spy_iocs_apply_stix2_objects(spy_iocs *set, const char *name, json_t *const *objs, size_t n)
+{
+    if (set->finalized)
+        return SPY_EINTERNAL;
+    return load_objects(set, name, objs, n);
 }
 
 int spy_iocs_load_stix2_buffer(spy_iocs *set, const char *name, const unsigned char *data,

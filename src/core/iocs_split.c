@@ -21,18 +21,27 @@ static void ws(scan *s)
         s->i++;
 }
 
-/* At a '"': moves past the closing quote. */
+/* At a '"': moves past the closing quote. memchr jumps from quote to
+ * quote; a quote after an odd run of backslashes is escaped (the same as
+ * stepping over the character after each backslash). */
 static bool skip_string(scan *s)
 {
-    for (s->i++; s->i < s->len; s->i++) {
-        if (s->d[s->i] == '\\')
-            s->i++;
-        else if (s->d[s->i] == '"') {
-            s->i++;
+    size_t from = s->i + 1;
+    for (;;) {
+        const unsigned char *q = from < s->len ? memchr(s->d + from, '"', s->len - from) : NULL;
+        if (!q) {
+            s->i = s->len;
+            return false;
+        }
+        size_t at = (size_t)(q - s->d), bs = 0;
+        while (at - bs > s->i + 1 && s->d[at - bs - 1] == '\\')
+            bs++;
+        if (bs % 2 == 0) {
+            s->i = at + 1;
             return true;
         }
+        from = at + 1;
     }
-    return false;
 }
 
 static bool skip_value(scan *s)

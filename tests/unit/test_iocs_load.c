@@ -457,6 +457,177 @@ static void test_load_folder(void **state)
     free(sub);
 }
 
+/* A bundle of n indicators, well above the size from which a folder load
+ * parses a bundle element by element on several threads (256 KB): plain
+ * values, values with backslashes, quotes and brackets, AND compounds and
+ * unsupported patterns (a warning each). */
+static char *big_bundle(const char *malware, size_t n)
+{
+    char **p = spy_xcalloc(n, sizeof *p);
+    for (size_t i = 0; i < n; i++) {
+        if (i % 97 == 5)
+            p[i] = spy_xasprintf("[file:size > %zu]", i);
+        else if (i % 31 == 7)
+            p[i] = spy_xasprintf("[domain-name:value='and%zu.com' AND url:value='http://x/%zu']", i,
+                                 i);
+        else if (i % 13 == 3)
+            p[i] = spy_xasprintf("[file:name='a\\\\\\\\b\"[{%zu\\\\']", i);
+        else
+            p[i] = spy_xasprintf("[domain-name:value='%s%zu.example']", malware, i);
+    }
+    char *json = ft_bundle(malware, (const char *const *)p, n);
+    for (size_t i = 0; i < n; i++)
+        free(p[i]);
+    free(p);
+    assert_true(strlen(json) > 300 * 1024);
+    return json;
+}
+
+/* The line a message starts on in a captured log, from `from` to its end. */
+static char *log_line(const char *log, const char *from)
+{
+    const char *s = strstr(log, from);
+    assert_non_null(s);
+    return spy_xstrndup(s, strcspn(s, "\n"));
+}
+
+/* A folder of large bundles (parsed element by element, pipelined with the
+ * apply) loads exactly like its files loaded one by one: collections, their
+ * order and counts, files and hashes, and the messages of bad files. */
+static void test_folder_equals_one_by_one(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char *big = big_bundle("Big", 1500);
+    const char *sp[] = {"[domain-name:value='small.com']"};
+    char *small = ft_bundle("Small", sp, 1);
+    /* "objects": [] after a long member */
+    size_t padn = 300 * 1024;
+    char *pad = spy_xmalloc(padn + 1);
+    memset(pad, 'x', padn);
+    pad[padn] = '\0';
+    char *empty = spy_xasprintf("{\"description\": \"%s\", \"objects\": []}", pad);
+    /* an element jansson refuses (an unquoted word) in the middle */
+    char *bad = big_bundle("Bad", 1500);
+    char *at = strstr(bad + strlen(bad) / 2, "\"indicates\"");
+    assert_non_null(at);
+    memcpy(at, " indicatez ", 11);
+    /* an element nested deeper than the limit */
+    char *deep = big_bundle("Deep", 1500);
+    at = strstr(deep + strlen(deep) / 2, "\"stix\"");
+    assert_non_null(at);
+    char nest[2 * 70 + 1];
+    memset(nest, '[', 70);
+    memset(nest + 70, ']', 70);
+    nest[140] = '\0';
+    char *deep2 = spy_xasprintf("%.*s%s%s", (int)(at - deep), deep, nest, at + 6);
+    char *big2 = big_bundle("Big2", 2000);
+    const char *names[] = {"a_big.stix2", "b_small.json", "c_empty.json",
+                           "d_bad.json",  "e_deep.json",  "f_big2.json"};
+    const char *texts[] = {big, small, empty, bad, deep2, big2};
+    char *paths[6];
+    for (size_t i = 0; i < 6; i++)
+        paths[i] = tmp_file(dir, names[i], texts[i]);
+
+    spy_iocs *one = new_set();
+    ft_logcap cap;
+    ft_log_begin(&cap);
+    for (size_t i = 0; i < 6; i++)
+        (void)spy_iocs_load_stix2_file(one, paths[i]);
+    char *log1 = ft_log_end(&cap);
+    json_malloc_t m0, m1;
+    json_free_t f0, f1;
+    json_get_alloc_funcs(&m0, &f0);
+    spy_iocs *all = new_set();
+    ft_log_begin(&cap);
+    assert_int_equal(spy_iocs_load_path(all, dir), SPY_OK);
+    char *log2 = ft_log_end(&cap);
+    json_get_alloc_funcs(&m1, &f1);
+    assert_ptr_equal(m0, m1); /* jansson's allocator is the caller's again */
+    assert_ptr_equal(f0, f1);
+
+    assert_int_equal(spy_iocs_collection_count(all), spy_iocs_collection_count(one));
+    assert_int_equal(spy_iocs_collection_count(all), 3);
+    for (size_t i = 0; i < spy_iocs_collection_count(one); i++) {
+        const spy_ioc_collection_info *a = spy_iocs_collection(one, i);
+        const spy_ioc_collection_info *b = spy_iocs_collection(all, i);
+        assert_string_equal(a->name, b->name);
+        assert_string_equal(a->id, b->id);
+        assert_string_equal(a->file_path, b->file_path);
+        assert_int_equal(a->count, b->count);
+        for (int k = 0; k < SPY_KEY_COUNT; k++)
+            assert_int_equal(a->key_counts[k], b->key_counts[k]);
+    }
+    assert_int_equal(spy_iocs_file_count(all), 3);
+    for (size_t i = 0; i < spy_iocs_file_count(one); i++) {
+        assert_string_equal(spy_iocs_file_path(one, i), spy_iocs_file_path(all, i));
+        assert_string_equal(spy_iocs_file_sha256(one, i), spy_iocs_file_sha256(all, i));
+    }
+    assert_int_equal(spy_iocs_total(all), spy_iocs_total(one));
+    assert_int_equal(spy_iocs_unsupported_count(all), spy_iocs_unsupported_count(one));
+    assert_true(spy_iocs_unsupported_count(all) > 0);
+    assert_int_equal(ft_count(log2, "skipping unsupported indicator pattern"),
+                     ft_count(log1, "skipping unsupported indicator pattern"));
+    assert_int_equal(ft_count(log2, "no indicators in this STIX2 bundle"), 1);
+    const char *msgs[] = {"d_bad.json: not a STIX2 bundle: invalid JSON at line ",
+                          "e_deep.json: JSON nested deeper than 64 levels"};
+    for (size_t i = 0; i < 2; i++) {
+        char *want = log_line(log1, msgs[i]);
+        char *got = log_line(log2, msgs[i]);
+        assert_string_equal(got, want);
+        free(want);
+        free(got);
+    }
+    assert_int_equal(spy_iocs_finalize(all), SPY_OK);
+    ft_expect(all, SPY_CHECK_URL, "big20.example", "big20.example", NULL);
+    ft_expect(all, SPY_CHECK_URL, "big21999.example", "big21999.example", NULL);
+    spy_iocs_free(one);
+    spy_iocs_free(all);
+    free(log1);
+    free(log2);
+    for (size_t i = 0; i < 6; i++)
+        free(paths[i]);
+    free(big);
+    free(small);
+    free(pad);
+    free(empty);
+    free(bad);
+    free(deep);
+    free(deep2);
+    free(big2);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* The depth check skips strings, escaped quotes included. */
+static void test_depth_check_strings(void **state)
+{
+    (void)state;
+    char nest[2 * 70 + 1];
+    memset(nest, '[', 70);
+    memset(nest + 70, ']', 70);
+    nest[140] = '\0';
+    /* "\\" ends the string: the brackets after it count */
+    char *a = spy_xasprintf("{\"a\": \"x\\\\\", \"b\": %s}", nest);
+    /* \" does not end it: the brackets are text */
+    char *b = spy_xasprintf("{\"a\": \"x\\\\\\\"%s\"}", nest);
+    char *c = spy_xasprintf("{\"a\": \"\\\"\\\\\\\\\\\"%s\"}", nest);
+    const char *t[] = {a, b, c};
+    const int want[] = {SPY_ELIMIT, SPY_OK, SPY_OK};
+    for (size_t i = 0; i < 3; i++) {
+        char *why = NULL;
+        assert_int_equal(spy_iocs_precheck_stix2((const unsigned char *)t[i], strlen(t[i]), &why),
+                         want[i]);
+        free(why);
+        json_t *j = json_loads(t[i], 0, NULL);
+        assert_non_null(j); /* valid JSON all three */
+        json_decref(j);
+    }
+    free(a);
+    free(b);
+    free(c);
+}
+
 static void test_lists(void **state)
 {
     (void)state;
@@ -655,6 +826,8 @@ int main(void)
         cmocka_unit_test(test_no_indicators_is_a_warning),
         cmocka_unit_test(test_files_and_sha256),
         cmocka_unit_test(test_load_folder),
+        cmocka_unit_test(test_folder_equals_one_by_one),
+        cmocka_unit_test(test_depth_check_strings),
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_list_equals_stix),
         cmocka_unit_test(test_defaults),
