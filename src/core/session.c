@@ -219,6 +219,7 @@ static int run_checks(session *s, const spy_check_cmd *cmd, const spy_check_opts
         if (spy_timeline_new(&r->timeline, s->out, cmd->android_timeline) != SPY_OK ||
             spy_urls_new(&r->urls, s->out, n) != SPY_OK)
             return SPY_EXIT_INPUT;
+        spy_timeline_set_threads(r->timeline, o->threads);
     }
     spy_job *jobs = spy_xcalloc(n ? n : 1, sizeof *jobs);
     for (size_t i = 0; i < n; i++) {

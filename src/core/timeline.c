@@ -12,11 +12,13 @@
  * bytes that differ, run files hold rows in their in-memory layout (read
  * through a large buffer and used in place), the merge is a loser tree
  * comparing cached prefix keys, and the CSV is written straight into a
- * large buffer.
+ * large buffer. A large final merge is cut into key ranges merged on the
+ * run's threads and written in order (the same bytes as one thread).
  *
  * This file is the public API: the shared buffer, batches and the final
  * write. The steps live in timeline_rows.c, timeline_sort.c,
- * timeline_merge.c and timeline_runs.c (timeline_internal.h). */
+ * timeline_merge.c, timeline_runs.c and timeline_par.c
+ * (timeline_internal.h). */
 #include "core/timeline_internal.h"
 
 #include "core/error.h"
@@ -48,6 +50,9 @@ int spy_timeline_new(spy_timeline **out, spy_outdir *d, bool android)
     t->d = d;
     t->android = android;
     t->run_bytes = SPY_TIMELINE_RUN_BYTES;
+    t->par_min_bytes = TL_PAR_MIN_BYTES;
+    t->par_chunk_bytes = TL_PAR_CHUNK_BYTES;
+    t->par_buf_bytes = TL_PAR_BUF_BYTES;
     t->id = __atomic_add_fetch(&g_timeline_ids, 1, __ATOMIC_RELAXED);
     pthread_mutex_init(&t->lock, NULL);
     *out = t;
@@ -60,6 +65,11 @@ int spy_timeline_set_run_bytes(spy_timeline *t, size_t bytes)
         return SPY_EUSAGE;
     t->run_bytes = bytes;
     return SPY_OK;
+}
+
+void spy_timeline_set_threads(spy_timeline *t, unsigned threads)
+{
+    t->threads = threads;
 }
 
 size_t spy_timeline_rows(const spy_timeline *t)
@@ -205,7 +215,11 @@ static int write_csv(spy_timeline *t, spy_afile *f)
     if (rc == SPY_OK) {
         src[n].mem = t->rows.v;
         src[n].mem_n = t->rows.n;
-        rc = tl_merge_sources(src, n + 1, &sink);
+        unsigned threads = tl_par_threads(t);
+        if (threads > 1)
+            rc = tl_par_merge(t, src, n + 1, &sink, threads);
+        else
+            rc = tl_merge_sources(src, n + 1, &sink);
     }
     tl_close_sources(src, n + 1);
     tl_sink_free(&sink);

@@ -6,6 +6,7 @@
  *   timeline_sort.c   the radix sort of a buffer of rows
  *   timeline_merge.c  output sinks, merge sources and the loser-tree merge
  *   timeline_runs.c   run files in scratch: spill, open, compact, remove
+ *   timeline_par.c    the final merge split by key range over threads
  * Row helpers used on every row by several files are static inline here so
  * they stay inlined. */
 #ifndef SPY_TIMELINE_INTERNAL_H
@@ -23,6 +24,22 @@
 #define TL_AHEAD 16u /* rows prefetched ahead when walking rows in sorted order */
 /* The sort keys rows on the bytes of their first TL_WIN that vary. */
 #define TL_WIN 32u
+/* A run file notes one row every TL_MARK_BYTES of it (its offset and a
+ * copy), so the final merge can split runs by key range reading little of
+ * them. Rows larger than TL_MARK_ROW_MAX are not copied: the marks stay a
+ * small fraction of the runs (under 1%) whatever the rows. */
+#define TL_MARK_BYTES   (16u * 1024u)
+#define TL_MARK_ROW_MAX 1024u
+/* The final merge uses threads from this many bytes of rows (below, the
+ * split costs more than it saves), and at most TL_PAR_MAX_THREADS. It cuts
+ * the rows into key ranges of about TL_PAR_CHUNK_BYTES, each formatted into
+ * a buffer of TL_PAR_BUF_BYTES (a range that outgrows it waits for its turn
+ * and streams into the file); at most two buffers a thread. */
+#define TL_PAR_MIN_BYTES   (4u * 1024u * 1024u)
+#define TL_PAR_MAX_THREADS 8u
+#define TL_PAR_CHUNK_BYTES (1u * 1024u * 1024u)
+#define TL_PAR_BUF_BYTES   (2u * 1024u * 1024u)
+#define TL_PAR_MAX_RANGES  4096u
 
 /* One row: the four fields packed NUL-terminated one after the other (NULL
  * is stored as "": it sorts and prints as the empty string), padded to 4
@@ -53,6 +70,27 @@ typedef struct tl_rows {
     uint64_t diff[TL_WIN / 8];
 } tl_rows;
 
+/* A noted row of a run file: where it starts and where its copy is. */
+typedef struct tl_mark {
+    uint64_t off;
+    size_t at; /* in mark_rows */
+} tl_mark;
+
+/* A run file in scratch. */
+typedef struct tl_run {
+    unsigned id;
+    uint64_t bytes;
+    tl_mark *marks; /* in file order, so sorted by row too */
+    size_t n_marks, marks_cap;
+    char *mark_rows; /* the noted rows, one after the other */
+    size_t mark_len, mark_cap;
+} tl_run;
+
+static inline const tl_row *run_mark_row(const tl_run *run, size_t i)
+{
+    return (const tl_row *)(const void *)(run->mark_rows + run->marks[i].at);
+}
+
 struct spy_timeline {
     spy_outdir *d;
     bool android;
@@ -61,10 +99,14 @@ struct spy_timeline {
     tl_block *pool; /* free blocks of SPY_TIMELINE_BLOCK_BYTES for batches */
     size_t n_pool;
     size_t run_bytes;
-    size_t total;   /* rows ever added */
-    unsigned *runs; /* ids of the run files in scratch */
+    size_t total; /* rows ever added */
+    tl_run *runs; /* the run files in scratch */
     size_t n_runs;
     unsigned id, next_run;
+    unsigned threads; /* for the final merge; 0: one per core */
+    /* TL_PAR_MIN_BYTES, TL_PAR_CHUNK_BYTES, TL_PAR_BUF_BYTES (tests lower
+     * them to split small timelines). */
+    size_t par_min_bytes, par_chunk_bytes, par_buf_bytes;
     bool written; /* spy_timeline_write ran: rows are gone */
     int err;      /* sticky, logged where it happened */
 };
@@ -148,6 +190,14 @@ typedef struct tl_sink {
     bool csv;
     char *buf;
     size_t len, cap;
+    uint64_t flushed; /* bytes written to fd */
+    tl_run *run;      /* run file: marks noted here (or NULL) */
+    uint64_t next_mark;
+    /* A key range of the threaded merge: its first write waits until the
+     * ranges before it are in the file. */
+    struct tl_par *par;
+    size_t range;
+    bool turn;
     tl_row *last; /* copy of the last row written, for dropping duplicates */
     size_t last_cap;
     bool has_last;
@@ -171,24 +221,48 @@ typedef struct tl_src {
     int fd; /* -1 for rows in memory */
     char *buf;
     size_t pos, len, cap;
+    /* File bytes [off, end) are still to be read (pread: several sources
+     * of one run, each its own key range, share its fd). */
+    uint64_t off, end;
+    const tl_row *hi; /* a file source ends before this row (NULL: none) */
+    uint64_t h0, h1;  /* its key */
 } tl_src;
 
 /* n sources, none open yet (fd -1, no rows). */
 tl_src *tl_new_sources(size_t n);
 void tl_close_sources(tl_src *src, size_t n);
+/* Moves a file source on to its first row >= key; the next row read is
+ * that one. */
+int tl_src_seek(tl_src *s, const tl_row *key);
+/* Makes a file source end before its first row >= hi. */
+void tl_src_set_hi(tl_src *s, const tl_row *hi);
 /* Writes the rows of every source in order, each distinct row once, then
- * flushes the sink. */
+ * flushes the sink (but for a key range of the threaded merge). */
 int tl_merge_sources(tl_src *src, size_t n, tl_sink *sink);
 
 /* ---- timeline_runs.c -------------------------------------------------- */
 
 /* Opens runs [first, first+n); src has room for them (and maybe more). */
 int tl_open_sources(spy_timeline *t, size_t first, size_t n, tl_src *src);
+/* Notes row r at run offset off. */
+void tl_run_mark(tl_run *run, uint64_t off, const tl_row *r);
 /* Deletes runs [first, first+n) and unlists them. */
 void tl_remove_runs(spy_timeline *t, size_t first, size_t n);
 /* Sorts a full buffer of rows and writes it as one run, without the lock
  * (taken only to name and list the run). Frees the rows. */
 int tl_spill(spy_timeline *t, tl_rows *rows);
+
+/* ---- timeline_par.c --------------------------------------------------- */
+
+/* The merge threads for this timeline: 1 keeps the one-thread merge. */
+unsigned tl_par_threads(const spy_timeline *t);
+/* Writes the rows of the open sources src[0..n) (runs, then the sorted
+ * memory rows) to timeline.csv after what `sink` holds (the header), on
+ * `threads` threads. */
+int tl_par_merge(spy_timeline *t, tl_src *src, size_t n, tl_sink *sink, unsigned threads);
+/* Waits until the ranges before s->range are written, then writes the
+ * range from there on; false on an error elsewhere (then it must not). */
+bool tl_par_wait_turn(tl_sink *s);
 
 /* ---- timeline.c ------------------------------------------------------- */
 

@@ -32,10 +32,16 @@ void tl_sink_flush(tl_sink *s)
         s->len = 0;
         return;
     }
+    if (s->par && !s->turn && !(s->turn = tl_par_wait_turn(s))) {
+        s->err = SPY_EIO; /* another range failed, and said so */
+        s->len = 0;
+        return;
+    }
     if (spy_write_all(s->fd, s->buf, s->len) != SPY_OK)
         s->err = tl_fail(s->t, SPY_EIO, s->csv ? "write timeline.csv" : "write a run file", errno);
     else if (s->csv) /* run files are scratch: deleted, never synced */
         spy_writeback_note(s->fd, &s->unsynced, s->len);
+    s->flushed += s->len;
     s->len = 0;
 }
 
@@ -64,6 +70,11 @@ void tl_sink_row(tl_sink *s, const tl_row *r)
         char *o = sink_reserve(s, 2 * (size_t)r->size + 5);
         s->len += spy_csv_packed_row(o, r->data, r->size);
     } else {
+        uint64_t off = s->flushed + s->len;
+        if (s->run && off >= s->next_mark && r->size <= TL_MARK_ROW_MAX) {
+            tl_run_mark(s->run, off, r);
+            s->next_mark = off + TL_MARK_BYTES;
+        }
         tl_sink_bytes(s, (const char *)r, row_span(r->size));
     }
 }
@@ -126,7 +137,10 @@ static int src_fill(tl_src *s, size_t need, bool *eof)
         s->buf = spy_xrealloc(s->buf, s->cap);
     }
     while (s->len < need) {
-        ssize_t r = read(s->fd, s->buf + s->len, s->cap - s->len);
+        size_t want = s->cap - s->len;
+        if (s->end - s->off < want)
+            want = (size_t)(s->end - s->off);
+        ssize_t r = want ? pread(s->fd, s->buf + s->len, want, (off_t)s->off) : 0;
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -135,6 +149,7 @@ static int src_fill(tl_src *s, size_t need, bool *eof)
             *eof = true;
             return SPY_OK;
         }
+        s->off += (uint64_t)r;
         s->len += (size_t)r;
     }
     return SPY_OK;
@@ -168,9 +183,35 @@ static int src_next(tl_src *s)
         /* pos is a multiple of 4 (spans are) and buf is malloc-aligned. */
         s->cur = (const tl_row *)(const void *)(s->buf + s->pos);
     }
-    if (s->cur)
+    if (s->cur) {
         src_key(s);
+        /* A key range of the threaded merge: past its end, as exhausted.
+         * Keys decide but for a tie on them. */
+        if (__builtin_expect(s->hi != NULL, 0) &&
+            (s->k0 > s->h0 ||
+             (s->k0 == s->h0 &&
+              (s->k1 > s->h1 || (s->k1 == s->h1 && row_cmp_from(s->cur, s->hi, 16) >= 0))))) {
+            s->cur = NULL;
+            s->k0 = s->k1 = UINT64_MAX;
+        }
+    }
     return SPY_OK;
+}
+
+int tl_src_seek(tl_src *s, const tl_row *key)
+{
+    int rc;
+    while ((rc = src_next(s)) == SPY_OK && s->cur && row_cmp_from(s->cur, key, 0) < 0)
+        ;
+    s->cur = NULL; /* src_next reads the row at pos again */
+    return rc;
+}
+
+void tl_src_set_hi(tl_src *s, const tl_row *hi)
+{
+    s->hi = hi;
+    if (hi)
+        row_key(hi, &s->h0, &s->h1);
 }
 
 /* ---- the k-way merge: a loser tree ------------------------------------ */
@@ -266,15 +307,18 @@ int tl_merge_sources(tl_src *src, size_t n, tl_sink *sink)
     free(tree);
     if (rc != SPY_OK)
         return tl_fail(sink->t, rc, "read back a run file", rc == SPY_EIO ? errno : 0);
-    tl_sink_flush(sink);
+    if (!sink->par) /* a key range's last bytes are written in its turn */
+        tl_sink_flush(sink);
     return sink->err;
 }
 
 tl_src *tl_new_sources(size_t n)
 {
     tl_src *src = spy_xcalloc(n ? n : 1, sizeof *src);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         src[i].fd = -1;
+        src[i].end = UINT64_MAX;
+    }
     return src;
 }
 

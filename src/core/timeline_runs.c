@@ -26,7 +26,7 @@ int tl_open_sources(spy_timeline *t, size_t first, size_t n, tl_src *src)
     if (sfd < 0)
         return tl_fail(t, SPY_EIO, "use the scratch folder", 0);
     for (size_t i = 0; i < n; i++) {
-        char *name = run_name(t, t->runs[first + i]);
+        char *name = run_name(t, t->runs[first + i].id);
         src[i].fd = openat(sfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         free(name);
         if (src[i].fd < 0)
@@ -37,28 +37,57 @@ int tl_open_sources(spy_timeline *t, size_t first, size_t n, tl_src *src)
     return SPY_OK;
 }
 
+void tl_run_mark(tl_run *run, uint64_t off, const tl_row *r)
+{
+    size_t span = row_span(r->size);
+    if (run->n_marks == run->marks_cap) {
+        run->marks_cap = run->marks_cap ? run->marks_cap * 2 : 64;
+        run->marks = spy_xreallocarray(run->marks, run->marks_cap, sizeof *run->marks);
+    }
+    if (run->mark_cap - run->mark_len < span) {
+        run->mark_cap =
+            run->mark_cap * 2 > run->mark_len + span ? run->mark_cap * 2 : run->mark_len + span;
+        run->mark_rows = spy_xrealloc(run->mark_rows, run->mark_cap);
+    }
+    memcpy(run->mark_rows + run->mark_len, r, span);
+    run->marks[run->n_marks++] = (tl_mark){off, run->mark_len};
+    run->mark_len += span;
+}
+
+static void run_free_marks(tl_run *run)
+{
+    free(run->marks);
+    free(run->mark_rows);
+    run->marks = NULL;
+    run->mark_rows = NULL;
+    run->n_marks = run->marks_cap = run->mark_len = run->mark_cap = 0;
+}
+
 void tl_remove_runs(spy_timeline *t, size_t first, size_t n)
 {
     if (n == 0)
         return;
     int sfd = spy_outdir_scratch_fd(t->d);
-    for (size_t i = 0; i < n && sfd >= 0; i++) {
-        char *name = run_name(t, t->runs[first + i]);
-        unlinkat(sfd, name, 0);
-        free(name);
+    for (size_t i = 0; i < n; i++) {
+        if (sfd >= 0) {
+            char *name = run_name(t, t->runs[first + i].id);
+            unlinkat(sfd, name, 0);
+            free(name);
+        }
+        run_free_marks(&t->runs[first + i]);
     }
     memmove(t->runs + first, t->runs + first + n, (t->n_runs - first - n) * sizeof *t->runs);
     t->n_runs -= n;
 }
 
-/* A new run file for a sink; its id is appended to t->runs on success. */
-static int open_run(spy_timeline *t, int *fd, unsigned *id)
+/* A new run file for a sink; it is appended to t->runs on success. */
+static int open_run(spy_timeline *t, int *fd, tl_run *run)
 {
     int sfd = spy_outdir_scratch_fd(t->d);
     if (sfd < 0)
         return tl_fail(t, SPY_EIO, "use the scratch folder", 0);
-    *id = t->next_run++;
-    char *name = run_name(t, *id);
+    *run = (tl_run){.id = t->next_run++};
+    char *name = run_name(t, run->id);
     *fd = openat(sfd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
     free(name);
     if (*fd < 0)
@@ -66,16 +95,25 @@ static int open_run(spy_timeline *t, int *fd, unsigned *id)
     return SPY_OK;
 }
 
+/* Lists a run written by `sink` (lock held); frees its marks on error. */
+static void list_run(spy_timeline *t, tl_sink *sink, tl_run *run)
+{
+    if (sink->err) {
+        run_free_marks(run);
+        return;
+    }
+    run->bytes = sink->flushed;
+    t->runs = spy_xreallocarray(t->runs, t->n_runs + 1, sizeof *t->runs);
+    t->runs[t->n_runs++] = *run;
+}
+
 /* Flushes and closes a run sink; lists the run on success (lock held). */
-static int close_run(spy_timeline *t, tl_sink *sink, unsigned id)
+static int close_run(spy_timeline *t, tl_sink *sink, tl_run *run)
 {
     tl_sink_flush(sink);
     if (close(sink->fd) != 0 && !sink->err)
         sink->err = tl_fail(t, SPY_EIO, "close a run file", errno);
-    if (!sink->err) {
-        t->runs = spy_xreallocarray(t->runs, t->n_runs + 1, sizeof *t->runs);
-        t->runs[t->n_runs++] = id;
-    }
+    list_run(t, sink, run);
     return sink->err;
 }
 
@@ -86,12 +124,13 @@ static int compact_runs(spy_timeline *t)
     tl_src *src = tl_new_sources(n);
     tl_sink sink;
     int fd = -1;
-    unsigned id;
+    tl_run run;
     int rc = tl_open_sources(t, 0, n, src);
-    if (rc == SPY_OK && (rc = open_run(t, &fd, &id)) == SPY_OK) {
+    if (rc == SPY_OK && (rc = open_run(t, &fd, &run)) == SPY_OK) {
         tl_sink_init(&sink, t, fd, false);
+        sink.run = &run;
         tl_merge_sources(src, n, &sink);
-        rc = close_run(t, &sink, id);
+        rc = close_run(t, &sink, &run);
         tl_sink_free(&sink);
     }
     tl_close_sources(src, n);
@@ -107,15 +146,17 @@ int tl_spill(spy_timeline *t, tl_rows *rows)
 {
     tl_sort_rows(rows->v, rows->n, rows->has_ref ? rows->diff : NULL);
     int fd = -1;
-    unsigned id = 0;
+    tl_run run = {0};
+    tl_sink sink;
+    memset(&sink, 0, sizeof sink);
     pthread_mutex_lock(&t->lock);
     int rc = tl_err(t);
     if (rc == SPY_OK)
-        rc = open_run(t, &fd, &id);
+        rc = open_run(t, &fd, &run);
     pthread_mutex_unlock(&t->lock);
     if (rc == SPY_OK) {
-        tl_sink sink;
         tl_sink_init(&sink, t, fd, false);
+        sink.run = &run;
         /* Sorted rows in memory: duplicates are next to each other. Rows
          * are read in sorted order, scattered over the blocks: fetch ahead
          * (a cache miss each otherwise). */
@@ -133,9 +174,9 @@ int tl_spill(spy_timeline *t, tl_rows *rows)
     }
     pthread_mutex_lock(&t->lock);
     tl_pool_put(t, rows);
+    if (fd >= 0)
+        list_run(t, &sink, &run);
     if (rc == SPY_OK) {
-        t->runs = spy_xreallocarray(t->runs, t->n_runs + 1, sizeof *t->runs);
-        t->runs[t->n_runs++] = id;
         if (t->n_runs >= TL_FANIN)
             rc = compact_runs(t);
     }

@@ -44,6 +44,9 @@ void spy_timeline_free(spy_timeline *t);
 /* Tests and benchmarks: spill sorted runs once this many bytes of rows are
  * held (default SPY_TIMELINE_RUN_BYTES). Call before adding rows. */
 int spy_timeline_set_run_bytes(spy_timeline *t, size_t bytes);
+/* Threads for the final merge of a large timeline (the run's -j; 0: one
+ * per core). The file is the same whatever the count. */
+void spy_timeline_set_threads(spy_timeline *t, unsigned threads);
 
 /* urls.json: per-module sinks written in module order (design.md §6).
  * Each module index is used by one thread at a time. */

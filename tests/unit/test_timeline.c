@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/timeline_internal.h" /* the threaded merge's thresholds */
 #include "core/writers.h"
 
 #include <pthread.h>
@@ -97,12 +98,14 @@ static void add_rows(spy_timeline *t, uint32_t seed, int n)
     }
 }
 
-/* A timeline in a new output folder, with run budget run_bytes (0: default). */
+/* A timeline in a new output folder, with run budget run_bytes (0: default),
+ * merged on one thread (tests of the threaded merge ask for it). */
 static spy_timeline *tl_open(size_t run_bytes, spy_outdir **d, char **tmp)
 {
     *d = wr_outdir_new(tmp);
     spy_timeline *t;
     spy_timeline_new(&t, *d, false);
+    spy_timeline_set_threads(t, 1);
     if (run_bytes)
         assert_int_equal(spy_timeline_set_run_bytes(t, run_bytes), SPY_OK);
     return t;
@@ -403,6 +406,153 @@ static void test_ties_and_duplicates(void **state)
 
 /* spy_csv_packed_row writes what spy_csv_row writes for the same fields,
  * whatever the lengths and where the special bytes fall. */
+/* ---- the threaded merge: the same bytes as one thread ---- */
+
+/* How the threaded merge is asked to cut: threads, bytes of rows a key
+ * range, bytes of a range's buffer (small ones make ranges stream). */
+typedef struct par_cfg {
+    unsigned threads;
+    size_t chunk, buf;
+} par_cfg;
+
+/* timeline.csv of rows written through a batch with run budget run_bytes
+ * (0: default) and merged as cfg says, even when tiny. */
+static char *tl_csv_par(ref_row *rows, size_t n, size_t run_bytes, par_cfg cfg, size_t *len)
+{
+    char *tmp;
+    spy_outdir *d;
+    spy_timeline *t = tl_open(run_bytes, &d, &tmp);
+    spy_timeline_set_threads(t, cfg.threads);
+    t->par_min_bytes = 0;
+    t->par_chunk_bytes = cfg.chunk;
+    t->par_buf_bytes = cfg.buf;
+    spy_timeline_batch *b = spy_timeline_batch_new(t);
+    for (size_t i = 0; i < n; i++) {
+        const char *const *f = (const char *const *)rows[i].f;
+        assert_int_equal(spy_timeline_batch_add(b, f[0], f[1], f[2], f[3]), SPY_OK);
+    }
+    assert_int_equal(spy_timeline_batch_free(b), SPY_OK);
+    assert_int_equal(spy_timeline_write(t), SPY_OK);
+    spy_timeline_free(t);
+    char *s = wr_read_in(spy_outdir_path(d), "timeline.csv", len);
+    char *path = tu_join(spy_outdir_path(d), "timeline.csv");
+    if (n) /* written privately, as with one thread */
+        assert_int_equal(wr_mode(path), 0600);
+    else /* no rows: no file */
+        assert_int_equal(wr_count_entries(spy_outdir_path(d)), 0);
+    free(path);
+    char *scratch = tu_join(spy_outdir_path(d), ".spyscan-scratch");
+    assert_int_equal(wr_count_entries(scratch), 0); /* runs removed */
+    free(scratch);
+    spy_outdir_close(d);
+    tu_rmtree(tmp);
+    free(tmp);
+    return s;
+}
+
+/* Every way of cutting gives the one-thread file, with and without runs. */
+static void check_par(ref_row *rows, size_t n)
+{
+    static const par_cfg cfgs[] = {
+        {2, 1, 1},                                 /* as many ranges as allowed, all streaming */
+        {2, 3000, 256},                            /* small ranges, small buffers */
+        {3, 20000, 4096},                          /* a few ranges per thread */
+        {8, TL_PAR_CHUNK_BYTES, TL_PAR_BUF_BYTES}, /* more threads than ranges */
+        {4, 700, 1 << 20},                         /* buffers hold whole ranges: parked */
+    };
+    static const size_t budgets[] = {0, 2000, 64 * 1024};
+    for (size_t k = 0; k < 3; k++) {
+        size_t l1 = 0;
+        char *one = n ? tl_csv(rows, n, budgets[k], true, &l1) : NULL;
+        for (size_t c = 0; c < sizeof cfgs / sizeof *cfgs; c++) {
+            size_t l = 0;
+            char *s = tl_csv_par(rows, n, budgets[k], cfgs[c], &l);
+            if (n == 0) {
+                assert_null(s);
+                continue;
+            }
+            assert_int_equal(l, l1);
+            assert_memory_equal(s, one, l1);
+            free(s);
+        }
+        free(one);
+    }
+}
+
+/* Keys from few values: long runs of equal rows and of rows tied on
+ * their first fields, across every splitter; NULL fields; rows too large
+ * for a run's marks. */
+static void test_par_random_ties(void **state)
+{
+    (void)state;
+    uint32_t seed = 11;
+    size_t n = 4000;
+    ref_row *rows = calloc(n, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = lcg(&seed) >> 8;
+        char ts[40];
+        snprintf(ts, sizeof ts, "2024-0%u-01 00:00:0%u.000000", r % 3 + 1, (r >> 2) % 2);
+        rows[i].f[0] = r % 11 == 0 ? NULL : strdup(ts);
+        rows[i].f[1] = strdup((r >> 4) % 2 ? "AQFFiles" : "SMS");
+        rows[i].f[2] = (r >> 5) % 5 == 0 ? NULL : strdup((r >> 6) % 2 ? "ev" : "ev\"");
+        if ((r >> 7) % 40 == 0) /* larger than a mark copies */
+            rows[i].f[3] = rand_str(&seed, TL_MARK_ROW_MAX + (r >> 9) % 3000, "ab");
+        else
+            rows[i].f[3] = rand_str(&seed, (r >> 9) % 3, "xy,\"");
+    }
+    check_par(rows, n);
+    free_ref_rows(rows, n);
+}
+
+/* All rows equal (every splitter is that row: all ranges but the last are
+ * empty); then one row; then none. */
+static void test_par_equal_one_none(void **state)
+{
+    (void)state;
+    size_t n = 3000;
+    ref_row *rows = calloc(n, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        rows[i].f[0] = strdup("2022-02-02 02:02:02.000000");
+        rows[i].f[1] = strdup("Plugin");
+        rows[i].f[2] = strdup("event");
+        rows[i].f[3] = strdup("the same description");
+    }
+    check_par(rows, n);
+    check_par(rows, 1);
+    check_par(rows, 0);
+    free_ref_rows(rows, n);
+}
+
+/* Distinct, varied rows (the shapes the sort is tested on), and the
+ * result checked against the reference too. */
+static void test_par_distinct(void **state)
+{
+    (void)state;
+    uint32_t seed = 3;
+    size_t n = 5000;
+    ref_row *rows = calloc(n, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t r = lcg(&seed) >> 8;
+        char ts[40], desc[80];
+        snprintf(ts, sizeof ts, "2023-%02u-%02u %02u:%02u:%02u.%06u", r % 12 + 1, (r >> 4) % 28 + 1,
+                 (r >> 9) % 24, (r >> 3) % 60, (r >> 7) % 60, (unsigned)i);
+        snprintf(desc, sizeof desc, "/data/app/com.example.%u/base.apk", r % 977);
+        rows[i].f[0] = strdup(ts);
+        rows[i].f[1] = strdup("AQFFiles");
+        rows[i].f[2] = strdup(r % 2 ? "access" : "modification");
+        rows[i].f[3] = strdup(desc);
+    }
+    check_par(rows, n);
+    size_t rl, l;
+    char *ref = ref_csv(rows, n, &rl);
+    char *s = tl_csv_par(rows, n, 4096, (par_cfg){2, 5000, 1000}, &l);
+    assert_int_equal(l, rl);
+    assert_memory_equal(s, ref, rl);
+    free(s);
+    free(ref);
+    free_ref_rows(rows, n);
+}
+
 static void test_csv_packed_row(void **state)
 {
     (void)state;
@@ -449,6 +599,9 @@ int main(void)
         cmocka_unit_test(test_block_boundaries),
         cmocka_unit_test(test_ties_and_duplicates),
         cmocka_unit_test(test_csv_packed_row),
+        cmocka_unit_test(test_par_random_ties),
+        cmocka_unit_test(test_par_equal_one_none),
+        cmocka_unit_test(test_par_distinct),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
