@@ -139,12 +139,14 @@ static void test_no_indicators_and_check_iocs(void **state)
     free(dir);
 }
 
-static void run_text(const char *files_json, const char *getprop, mh_result *r)
+/* AQFFiles over a folder holding files_json (and getprop, unless NULL),
+ * with the indicators of stix (or none). */
+static void run_text(const char *files_json, const char *getprop, const char *stix, mh_result *r)
 {
     char *root = tu_mkdtemp();
     const char *files[] = {"files.json", files_json, getprop ? "getprop.txt" : NULL, getprop, NULL};
     char *dir = at_qf(root, files);
-    at_run(&spy_mod_aqf_files, dir, NULL, r);
+    at_run(&spy_mod_aqf_files, dir, stix, r);
     tu_rmtree(root);
     free(root);
     free(dir);
@@ -159,7 +161,7 @@ static void test_bad_input(void **state)
      * unknown zone name falls back to UTC */
     run_text("{\"path\":\"/a\",\"modified_time\":1709290800.25}\n{\"path\":\"/b\",\"modi\n"
              "\n{\"path\":\"/c\xff\",\"modified_time\":\"yesterday\",\"access_time\":null}\n[1]\n",
-             "[persist.sys.timezone]: [../../etc/passwd]\n", &r);
+             "[persist.sys.timezone]: [../../etc/passwd]\n", NULL, &r);
     assert_int_equal(r.exit_code, 0);
     assert_int_equal(json_array_size(r.records), 2);
     mt_str(mt_rec(&r, 0), "modified_time", "2024-03-01 11:00:00.250000");
@@ -169,10 +171,10 @@ static void test_bad_input(void **state)
     assert_int_equal(json_array_size(r.timeline), 2);
     mh_result_free(&r);
     /* garbage and an empty file: the module fails, nothing crashes */
-    run_text("\x1f\x8b\x08\x00garbage", GETPROP, &r);
+    run_text("\x1f\x8b\x08\x00garbage", GETPROP, NULL, &r);
     assert_int_equal(r.exit_code, 4);
     mh_result_free(&r);
-    run_text("\xEF\xBB\xBF[{\"path\":\"/x\"},{\"path\":", GETPROP, &r); /* BOM, truncated */
+    run_text("\xEF\xBB\xBF[{\"path\":\"/x\"},{\"path\":", GETPROP, NULL, &r); /* BOM, truncated */
     assert_int_equal(json_array_size(r.records), 1);
     assert_int_equal(r.exit_code, 0);
     mh_result_free(&r);
@@ -364,12 +366,9 @@ static void test_flat_and_jansson_entries(void **state)
         "{\"path\": \"/sdcard/d.txt\", \"size\": 1, \"size\": 2}\n"
         "{\"path\": \"/data/local/tmp/x\", \"mode\": \"-rwxr-xr-x\", \"n\": null, "
         "\"b\": true, \"changed_time\": 1709294400}\n";
-    char *root = tu_mkdtemp();
-    const char *files[] = {"files.json", text, "getprop.txt", GETPROP, NULL};
-    char *dir = at_qf(root, files);
     char *stix = mh_stix(PATTERNS);
     mh_result r;
-    at_run(&spy_mod_aqf_files, dir, stix, &r);
+    run_text(text, GETPROP, stix, &r);
     assert_int_equal(json_array_size(r.records), 5);
     mt_json(mt_rec(&r, 0), "{\"path\":\"/sdcard/a.txt\",\"modified_time\":\"2024-03-01 "
                            "13:00:00.000000\",\"context\":\"\"}");
@@ -391,9 +390,6 @@ static void test_flat_and_jansson_entries(void **state)
         mt_timeline_has(&r, "2024-03-01 13:00:00.000000", "AQFFiles", "--C-", "/data/local/tmp/x"));
     mh_result_free(&r);
     free(stix);
-    tu_rmtree(root);
-    free(root);
-    free(dir);
 }
 
 /* Entries whose key layout changes midway: the same keys in another
@@ -418,12 +414,9 @@ static void test_layout_changes(void **state)
         "{\"path\": \"/data/local/tmp/f\", \"size\": 6, \"mode\": \"x\", \"access_time\": "
         "1709294407, \"changed_time\": null, \"modified_time\": 1709294408, \"context\": "
         "\"u:f\"}\n";
-    char *root = tu_mkdtemp();
-    const char *files[] = {"files.json", text, "getprop.txt", GETPROP, NULL};
-    char *dir = at_qf(root, files);
     char *stix = mh_stix(PATTERNS);
     mh_result r;
-    at_run(&spy_mod_aqf_files, dir, stix, &r);
+    run_text(text, GETPROP, stix, &r);
     assert_int_equal(json_array_size(r.records), 6);
     mt_json(mt_rec(&r, 0),
             "{\"path\":\"/sdcard/a\",\"size\":1,\"mode\":\"-rw\",\"access_time\":\"2024-03-01 "
@@ -470,9 +463,6 @@ static void test_layout_changes(void **state)
                                 "/data/local/tmp/f (u:f)"));
     mh_result_free(&r);
     free(stix);
-    tu_rmtree(root);
-    free(root);
-    free(dir);
 }
 
 /* An AND indicator matches only an entry holding both of its terms, on
@@ -488,12 +478,9 @@ static void test_compound_indicator(void **state)
         "{\"path\": \"/sdcard/Download/b.apk\", \"sha256\": \"" SHA_A "\"}\n";
     static const char *const and_pattern[] = {
         "[file:path = '/sdcard/Download/a.apk' AND file:hashes.sha256 = '" SHA_A "']", NULL};
-    char *root = tu_mkdtemp();
-    const char *files[] = {"files.json", text, "getprop.txt", GETPROP, NULL};
-    char *dir = at_qf(root, files);
     char *stix = mh_stix(and_pattern);
     mh_result r;
-    at_run(&spy_mod_aqf_files, dir, stix, &r);
+    run_text(text, GETPROP, stix, &r);
     assert_int_equal(json_array_size(r.records), 4);
     assert_int_equal(json_array_size(r.alerts), 2);
     for (size_t i = 0; i < 2; i++) {
@@ -506,9 +493,6 @@ static void test_compound_indicator(void **state)
     }
     mh_result_free(&r);
     free(stix);
-    tu_rmtree(root);
-    free(root);
-    free(dir);
 }
 
 int main(void)
