@@ -75,7 +75,9 @@ int spy_iocs_read_file(const char *path, int level, unsigned char **data, size_t
     return rc;
 }
 
-void spy_iocs_sha256_hex(const unsigned char *data, size_t len, char hex[65])
+/* SHA-256 of data as lower-case hex (2 * 32 + 1 bytes); "" when the
+ * digest fails. */
+static void sha256_hex(const unsigned char *data, size_t len, char hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
@@ -90,7 +92,8 @@ void spy_iocs_sha256_hex(const unsigned char *data, size_t len, char hex[65])
     }
 }
 
-void spy_iocs_add_file_hex(spy_iocs *set, const char *path, const char *sha256_hex)
+/* spy_iocs_add_file with the SHA-256 already computed (lower-case hex). */
+static void add_file_hex(spy_iocs *set, const char *path, const char *hex)
 {
     if (set->nfiles == set->capfiles) {
         set->capfiles = set->capfiles ? set->capfiles * 2 : 8;
@@ -98,15 +101,15 @@ void spy_iocs_add_file_hex(spy_iocs *set, const char *path, const char *sha256_h
         set->file_sha256 = spy_xreallocarray(set->file_sha256, set->capfiles, sizeof(char *));
     }
     set->file_paths[set->nfiles] = spy_xstrdup(path);
-    set->file_sha256[set->nfiles] = spy_xstrdup(sha256_hex);
+    set->file_sha256[set->nfiles] = spy_xstrdup(hex);
     set->nfiles++;
 }
 
 void spy_iocs_add_file(spy_iocs *set, const char *path, const unsigned char *data, size_t len)
 {
     char hex[65];
-    spy_iocs_sha256_hex(data, len, hex);
-    spy_iocs_add_file_hex(set, path, hex);
+    sha256_hex(data, len, hex);
+    add_file_hex(set, path, hex);
 }
 
 int spy_iocs_load_stix2_file(spy_iocs *set, const char *path)
@@ -323,7 +326,7 @@ static void run_unit(parse_pool *pp, const unit *u, spy_tree_arena *arena)
 {
     parsed *f = &pp->files[u->file];
     if (u->first == 0) /* info.json's hash: here no thread waits for it (phase 1 has a barrier) */
-        spy_iocs_sha256_hex(f->data, f->len, f->sha256);
+        sha256_hex(f->data, f->len, f->sha256);
     spy_tree_arena_enter(arena);
     if (u->count == 0) {
         f->rc = spy_iocs_parse_stix2(f->data, f->len, &f->root, &f->why);
@@ -442,7 +445,7 @@ static void apply_file(spy_iocs *set, parsed *f)
     int rc = f->values ? spy_iocs_apply_stix2_objects(set, f->path, f->values, f->nelems)
                        : spy_iocs_apply_stix2(set, f->path, f->root);
     if (rc == SPY_OK && set->ncolls > before)
-        spy_iocs_add_file_hex(set, f->path, f->sha256);
+        add_file_hex(set, f->path, f->sha256);
 }
 
 static void load_all(spy_iocs *set, parse_pool *pp)

@@ -162,11 +162,6 @@ bool spy_iocs_add_compound(spy_iocs *set, uint32_t coll, const char *pattern,
  * it ends up empty). */
 char *spy_ioc_normalise_value(spy_ioc_key key, const char *v, size_t len);
 void spy_iocs_add_file(spy_iocs *set, const char *path, const unsigned char *data, size_t len);
-/* The same with the SHA-256 already computed (lower-case hex). */
-void spy_iocs_add_file_hex(spy_iocs *set, const char *path, const char *sha256_hex);
-/* SHA-256 of data as lower-case hex into hex (2 * 32 + 1 bytes); "" when
- * the digest fails. */
-void spy_iocs_sha256_hex(const unsigned char *data, size_t len, char hex[65]);
 /* Reads a whole indicator file (open + fstat, size-limited); logs one error
  * line naming the file on failure. */
 int spy_iocs_read_file(const char *path, int level, unsigned char **data, size_t *len);
