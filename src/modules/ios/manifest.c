@@ -33,46 +33,6 @@ static json_t *text_col(sqlite3_stmt *st, int col)
     return json_stringn_nocheck(s, (size_t)sqlite3_column_bytes(st, col));
 }
 
-static void put2(char *p, unsigned v)
-{
-    p[0] = (char)('0' + v / 10);
-    p[1] = (char)('0' + v % 10);
-}
-
-/* Whole Unix seconds (what current iOS writes) rendered without printf:
- * this runs three times per row of a 400k-row table. Same text as
- * spy_iso_from_unix() for 0 <= t <= 9999-12-31 23:59:59. */
-static bool fast_iso(int64_t t, char iso[SPY_ISO_LEN])
-{
-    if (t < 0 || t > INT64_C(253402300799))
-        return false;
-    int64_t days = t / 86400, rem = t % 86400;
-    /* civil-from-days (proleptic Gregorian), days since 1970-01-01 */
-    int64_t z = days + 719468, era = z / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    put2(iso, (unsigned)(y / 100));
-    put2(iso + 2, (unsigned)(y % 100));
-    iso[4] = '-';
-    put2(iso + 5, m);
-    iso[7] = '-';
-    put2(iso + 8, d);
-    iso[10] = ' ';
-    put2(iso + 11, (unsigned)(rem / 3600));
-    iso[13] = ':';
-    put2(iso + 14, (unsigned)(rem / 60 % 60));
-    iso[16] = ':';
-    put2(iso + 17, (unsigned)(rem % 60));
-    memcpy(iso + 19, ".000000", 8);
-    return true;
-}
-
 /* An MBFile time as MVT renders it: Unix seconds, or a date (older
  * backups) rendered directly. false when absent (MVT's conversion raises,
  * and the record keeps only the column values). */
@@ -81,8 +41,8 @@ static bool mbtime_iso(const spy_mbtime *t, char iso[SPY_ISO_LEN])
     iso[0] = '\0';
     switch (t->kind) {
     case SPY_MBTIME_UNIX:
-        if (!fast_iso(t->unix_secs, iso))
-            spy_iso_from_unix((double)t->unix_secs, iso);
+        /* integer arithmetic: three per row of a 400k-row table */
+        spy_iso_from_unix_us(t->unix_secs, 0, iso);
         return true;
     case SPY_MBTIME_MACABS: spy_iso_from_unix(t->mac_abs + SPY_MAC_EPOCH_OFFSET, iso); return true;
     default: return false;
