@@ -174,6 +174,11 @@ const char *spy_iocs_basename(const char *path);
 int spy_iocs_parse_stix2(const unsigned char *data, size_t len, json_t **root, char **why);
 /* The checks spy_iocs_parse_stix2 makes before parsing (size, blank, depth). */
 int spy_iocs_precheck_stix2(const unsigned char *data, size_t len, char **why);
+/* The closing quote of the JSON string whose contents start at d[i], or
+ * len when it is not closed (iocs_split.c). memchr jumps from quote to
+ * quote: a quote after an odd run of backslashes is escaped, the same as
+ * stepping over the character after each backslash. */
+size_t spy_json_string_end(const unsigned char *d, size_t len, size_t i);
 /* Byte ranges of the elements of the top-level "objects" array (iocs_split.c);
  * false when the text is not shaped so (then parse it whole). */
 typedef struct spy_stix_range {

@@ -24,27 +24,6 @@ typedef struct bundle {
     size_t nrel;
 } bundle;
 
-/* The closing quote of the string whose contents start at d[i], or len.
- * A quote is escaped when an odd run of backslashes precedes it (the same
- * as stepping over the character after each backslash), so memchr can jump
- * between quotes: most of a bundle's bytes are inside strings. */
-static size_t string_end(const unsigned char *d, size_t len, size_t i)
-{
-    for (;;) {
-        const unsigned char *q = memchr(d + i, '"', len - i);
-        if (!q)
-            return len;
-        size_t at = (size_t)(q - d), bs = 0;
-        while (at - bs > i && d[at - bs - 1] == '\\')
-            bs++;
-        if (bs % 2 == 0)
-            return at;
-        i = at + 1;
-        if (i >= len)
-            return len;
-    }
-}
-
 /* jansson's own recursion limit is 2048; spyscan accepts less (limits.h).
  * One pass over the bytes, strings skipped. */
 static bool depth_ok(const unsigned char *d, size_t len)
@@ -53,7 +32,7 @@ static bool depth_ok(const unsigned char *d, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = d[i];
         if (c == '"') {
-            i = string_end(d, len, i + 1);
+            i = spy_json_string_end(d, len, i + 1);
         } else if (c == '[' || c == '{') {
             if (++depth > SPY_MAX_JSON_DEPTH)
                 return false;

@@ -21,27 +21,27 @@ static void ws(scan *s)
         s->i++;
 }
 
-/* At a '"': moves past the closing quote. memchr jumps from quote to
- * quote; a quote after an odd run of backslashes is escaped (the same as
- * stepping over the character after each backslash). */
+size_t spy_json_string_end(const unsigned char *d, size_t len, size_t i)
+{
+    for (;;) {
+        const unsigned char *q = i < len ? memchr(d + i, '"', len - i) : NULL;
+        if (!q)
+            return len;
+        size_t at = (size_t)(q - d), bs = 0;
+        while (at - bs > i && d[at - bs - 1] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            return at;
+        i = at + 1;
+    }
+}
+
+/* At a '"': moves past the closing quote. */
 static bool skip_string(scan *s)
 {
-    size_t from = s->i + 1;
-    for (;;) {
-        const unsigned char *q = from < s->len ? memchr(s->d + from, '"', s->len - from) : NULL;
-        if (!q) {
-            s->i = s->len;
-            return false;
-        }
-        size_t at = (size_t)(q - s->d), bs = 0;
-        while (at - bs > s->i + 1 && s->d[at - bs - 1] == '\\')
-            bs++;
-        if (bs % 2 == 0) {
-            s->i = at + 1;
-            return true;
-        }
-        from = at + 1;
-    }
+    size_t end = spy_json_string_end(s->d, s->len, s->i + 1);
+    s->i = end < s->len ? end + 1 : s->len;
+    return end < s->len;
 }
 
 static bool skip_value(scan *s)
