@@ -51,11 +51,12 @@ typedef struct jwin {
     bool eof, too_long, read_failed;
     spy_aqf_flat_cb flat_cb; /* when set, flat elements go to it as parsed */
     spy_flat flat;
-    /* The keys of the last flat element found unique, each with its NUL:
-     * files.json repeats one layout, and comparing with it is cheaper than
-     * checking every pair of keys again. */
+    /* The keys of the last flat element found unique, each with its NUL
+     * (and 16 bytes of room after them: the parser compares a key as a
+     * block): files.json repeats one layout, and comparing with it as the
+     * keys are parsed is cheaper than checking every pair of keys again. */
     char *layout;
-    size_t layout_len, layout_cap, layout_n;
+    size_t layout_len, layout_cap;
     uint64_t layout_id; /* its spy_flat layout number, given to each element of it */
 } jwin;
 
@@ -204,38 +205,37 @@ static bool scan_value(jscan *c, const char *s, size_t len, size_t *end)
     return false;
 }
 
+/* An element parsed by the flat path, its keys compared with the last
+ * unique element's as they are parsed (the parser has them at hand). */
+static bool flat_parse(jwin *w, const char *s, size_t len, size_t *used, bool *same)
+{
+    spy_flat_keys keys = {w->layout, w->layout_len};
+    return spy_flat_parse_keys(&w->flat, s, len, used, w->layout_id ? &keys : NULL, same);
+}
+
 /* The parsed flat element has no repeated key. It then gets the number of
  * its layout (spy_flat.layout), a new one when its keys differ from the
- * last unique element's, so callers may look its keys up by index. */
-static bool flat_unique(jwin *w)
+ * last unique element's (same: they do not), so callers may look its keys
+ * up by index. */
+static bool flat_unique(jwin *w, bool same)
 {
     spy_flat *r = &w->flat;
-    if (r->n == w->layout_n && w->layout_id) {
-        size_t off = 0, k = 0;
-        for (; k < r->n; k++) {
-            size_t n = r->f[k].key_len + 1;
-            if (off + n > w->layout_len || memcmp(w->layout + off, r->f[k].key, n) != 0)
-                break;
-            off += n;
-        }
-        if (k == r->n && off == w->layout_len) {
-            r->layout = w->layout_id;
-            return true;
-        }
+    if (same) {
+        r->layout = w->layout_id;
+        return true;
     }
     if (!spy_flat_keys_unique(r))
         return false;
     w->layout_len = 0;
     for (size_t k = 0; k < r->n; k++) {
         size_t n = r->f[k].key_len + 1;
-        if (w->layout_len + n > w->layout_cap) {
-            w->layout_cap = (w->layout_len + n) * 2;
+        if (w->layout_len + n + 16 > w->layout_cap) { /* 16: a key is compared as a block */
+            w->layout_cap = (w->layout_len + n) * 2 + 16;
             w->layout = spy_xrealloc(w->layout, w->layout_cap);
         }
         memcpy(w->layout + w->layout_len, r->f[k].key, n);
         w->layout_len += n;
     }
-    w->layout_n = r->n;
     w->layout_id = r->layout = spy_flat_layout_new();
     return true;
 }
@@ -247,8 +247,9 @@ static int array_value(jwin *w, json_t **v, size_t *used, bool *flat)
 {
     *flat = false;
     if (w->flat_cb) {
-        if (spy_flat_parse(&w->flat, w->buf + w->start, w->end - w->start, used) &&
-            flat_unique(w)) {
+        bool same = false;
+        if (flat_parse(w, w->buf + w->start, w->end - w->start, used, &same) &&
+            flat_unique(w, same)) {
             if (*used > w->max)
                 return fail_too_long(w);
             *flat = true;
@@ -319,7 +320,8 @@ static int walk_array(jwin *w, spy_aqf_json_cb cb, void *ud, spy_aqf_json_stats 
 static bool line_flat(jwin *w, const char *s, size_t n)
 {
     size_t used;
-    if (!spy_flat_parse(&w->flat, s, n, &used) || !flat_unique(w))
+    bool same = false;
+    if (!flat_parse(w, s, n, &used, &same) || !flat_unique(w, same))
         return false;
     while (used < n && (s[used] == ' ' || s[used] == '\t' || s[used] == '\r' || s[used] == '\n'))
         used++;

@@ -18,6 +18,18 @@
  * first), sealed; false when declined. *used gets the bytes it spans. Keys
  * may repeat (jansson keeps the last value at the first key's place). */
 bool spy_flat_parse(spy_flat *r, const char *s, size_t len, size_t *used);
+/* A key sequence to compare records with: each key with its NUL, len
+ * bytes in all, in a buffer readable 16 bytes past them (a short key is
+ * compared as a block). */
+typedef struct spy_flat_keys {
+    const char *s;
+    size_t len;
+} spy_flat_keys;
+/* spy_flat_parse, and *same: the record's keys are, in order, exactly
+ * those of keys (checked as each key is parsed: cheaper than after).
+ * *same is only set when the object is accepted. */
+bool spy_flat_parse_keys(spy_flat *r, const char *s, size_t len, size_t *used,
+                         const spy_flat_keys *keys, bool *same);
 /* The same as a jansson object, or NULL when declined. */
 json_t *spy_flat_json_object(const char *s, size_t len, size_t *used);
 
