@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,10 +82,19 @@ static void add_section(splitter *sp, const char *name, size_t nlen, size_t body
 static void one_line(splitter *sp, const char *text, size_t off, size_t n, size_t next)
 {
     const char *s = text + off;
+    uint64_t w;
+    /* dumpsys indents most lines by many spaces: eight at a time */
+    while (n >= 8 && (memcpy(&w, s, 8), w == 0x2020202020202020ull)) {
+        s += 8;
+        n -= 8;
+    }
     while (n && is_ws((unsigned char)*s)) {
         s++;
         n--;
     }
+    /* every line that matters below starts with '-' or 'D' */
+    if (n == 0 || (*s != '-' && *s != 'D'))
+        return;
     while (n && is_ws((unsigned char)s[n - 1]))
         n--;
     /* A section runs to the next rule line, even across other headers

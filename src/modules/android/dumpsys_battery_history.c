@@ -5,9 +5,17 @@
 #include "modules/android/dumpsys_parse.h"
 #include "modules/android/dumpsys_section.h"
 
+#include <string.h>
+
 static void check_flat(spy_mod_ctx *ctx, const spy_flat *rec)
 {
-    spy_check_ioc(ctx, SPY_CHECK_APP_ID, spy_flat_str(rec, "package_name"), "", NULL);
+    /* the parser puts package_name fourth: no search for it per record */
+    const spy_flat_field *f = rec->n == 5 ? &rec->f[3] : NULL;
+    const char *pkg =
+        f && f->kind == SPY_FLAT_STR && f->key_len == 12 && memcmp(f->key, "package_name", 12) == 0
+            ? f->s
+            : spy_flat_str(rec, "package_name");
+    spy_check_ioc(ctx, SPY_CHECK_APP_ID, pkg, "", NULL);
 }
 
 static const spy_flat_ops FLAT_OPS = {check_flat, NULL};

@@ -24,20 +24,39 @@ typedef struct event {
     bool no_service; /* top events: service is "" */
 } event;
 
-#define KEY(s) s, sizeof s - 1
+/* Python's strip() of t, without the calls when t neither starts nor
+ * ends with a byte that can begin whitespace (the usual service). */
+static inline spy_text strip_fast(spy_text t)
+{
+    const unsigned char *u = (const unsigned char *)t.p;
+    if (t.n >= 3 && u[0] > ' ' && u[0] < 0x80 && u[t.n - 1] > ' ' && u[t.n - 1] < 0x80 &&
+        !(u[t.n - 3] == 0xe2 && u[t.n - 2] == 0x80))
+        return t; /* what spy_text_lstrip() and spy_text_rstrip() would keep */
+    return spy_text_strip(t);
+}
 
 /* "+job=<uid>:<service>" / "-job=..."; the first "+job"/"-job" is at at,
- * so the first "<key>=" cannot be before it. */
+ * so the first "<key>=" (5 bytes) cannot be before it, and is usually
+ * right there. */
 static bool job(spy_text line, const char *key, long at, event *e)
 {
-    at = spy_text_find(line, key, (size_t)at);
+    if ((size_t)at + 5 > line.n || memcmp(line.p + at, key, 5) != 0)
+        at = spy_text_findn(line, key, 5, (size_t)at);
     if (at < 0)
         return false; /* "+job" without '=' (MVT stops with an error) */
-    spy_text payload = spy_text_sub(line, (size_t)at + strlen(key), line.n), after;
-    if (!spy_text_partition(payload, ":", &e->uid, &e->service))
+    const char *p = line.p + at + 5, *end = line.p + line.n;
+    const char *colon = memchr(p, ':', (size_t)(end - p));
+    if (!colon)
         return false;
-    e->service = spy_text_strip_chars(spy_text_strip(e->service), "\"");
-    spy_text_partition(e->service, "/", &e->package, &after);
+    e->uid = spy_text_of(p, (size_t)(colon - p));
+    spy_text svc = strip_fast(spy_text_of(colon + 1, (size_t)(end - colon - 1)));
+    while (svc.n && svc.p[0] == '"') /* strip_chars("\"") */
+        svc.p++, svc.n--;
+    while (svc.n && svc.p[svc.n - 1] == '"')
+        svc.n--;
+    e->service = svc;
+    const char *slash = svc.n ? memchr(svc.p, '/', svc.n) : NULL;
+    e->package = slash ? spy_text_of(svc.p, (size_t)(slash - svc.p)) : svc;
     return true;
 }
 
@@ -92,37 +111,75 @@ static bool classify(spy_text line, event *e)
     return false;
 }
 
-/* Adds key: text to the record (the strings are copied into it). */
-static void put_str(spy_flat *r, const char *key, size_t key_len, const char *p, size_t n)
+/* The five keys, each with its NUL, at the start of every record's
+ * buffer: one copy instead of a put per key. */
+static const char KEYS[] = "time_elapsed\0event\0uid\0package_name\0service";
+static const size_t KEY_OFF[5] = {0, 13, 19, 23, 36}, KEY_LEN[5] = {12, 5, 3, 12, 7};
+static const size_t EVENT_LEN[EV_N] = {9, 7, 4, 9, 7};
+
+/* Value k of the record: the n bytes already at buf + *o, then a NUL.
+ * The fields are written whole (room for five was made): what
+ * spy_flat_add_plain() and spy_flat_seal() would set, buf no longer moving. */
+static void add_value(spy_flat *r, size_t k, size_t n, size_t *o)
 {
-    size_t k = spy_flat_put(r, key, key_len);
-    size_t v = spy_flat_put(r, p, n);
-    spy_flat_add(r, k, key_len, SPY_FLAT_STR, v, n, 0);
+    r->buf[*o + n] = '\0';
+    r->f[k] = (spy_flat_field){.key = r->buf + KEY_OFF[k],
+                               .key_len = KEY_LEN[k],
+                               .kind = SPY_FLAT_STR,
+                               .plain = SPY_FLAT_KEY_PLAIN,
+                               .s = r->buf + *o,
+                               .len = n,
+                               .key_off = KEY_OFF[k],
+                               .s_off = *o};
+    *o += n + 1;
 }
 
-/* time_elapsed: the first token, or "MM-DD hh:mm:ss.mmm" for absolute
- * times (line is already stripped). */
-static void put_time(spy_flat *r, spy_text line)
+static void put_value(spy_flat *r, size_t k, const char *p, size_t n, size_t *o)
 {
-    spy_text rest = line, first, second;
+    memcpy(r->buf + *o, p, n);
+    add_value(r, k, n, o);
+}
+
+/* The record of e; time_elapsed is the first token, or "MM-DD
+ * hh:mm:ss.mmm" for absolute times (line is already stripped). Built in
+ * one reservation. */
+static void build(spy_flat *r, spy_text line, const event *e)
+{
+    spy_text rest = line, first, second = {"", 0};
     spy_text_word(&rest, &first);
-    size_t k = spy_flat_put(r, KEY("time_elapsed"));
-    size_t v = r->len;
-    size_t n = first.n;
-    spy_flat_append(r, first.p, first.n);
-    if (first.n == 5 && first.p[2] == '-' && spy_text_word(&rest, &second) &&
-        spy_text_find(second, ":", 0) >= 0) {
-        spy_flat_append(r, " ", 1);
-        spy_flat_append(r, second.p, second.n);
-        n += 1 + second.n;
+    bool abs_time = first.n == 5 && first.p[2] == '-' && spy_text_word(&rest, &second) &&
+                    memchr(second.p, ':', second.n) != NULL;
+    spy_text svc = e->no_service ? spy_text_of("", 0) : e->service;
+    size_t tn = first.n + (abs_time ? 1 + second.n : 0);
+    spy_flat_reset(r);
+    if (r->cap < 5)
+        spy_flat_grow_fields(r);
+    spy_flat_grow(r, sizeof KEYS + tn + EVENT_LEN[e->name] + e->uid.n + e->package.n + svc.n + 5);
+    memcpy(r->buf, KEYS, sizeof KEYS);
+    size_t o = sizeof KEYS;
+    if (abs_time) { /* first, ' ', second as one value */
+        memcpy(r->buf + o, first.p, first.n);
+        r->buf[o + first.n] = ' ';
+        memcpy(r->buf + o + first.n + 1, second.p, second.n);
+        add_value(r, 0, tn, &o);
+    } else {
+        put_value(r, 0, first.p, first.n, &o);
     }
-    spy_flat_end(r);
-    spy_flat_add(r, k, sizeof "time_elapsed" - 1, SPY_FLAT_STR, v, n, 0);
+    put_value(r, 1, event_text[e->name], EVENT_LEN[e->name], &o);
+    r->f[1].plain |= SPY_FLAT_STR_PLAIN; /* our own letters and '_' */
+    put_value(r, 2, e->uid.p, e->uid.n, &o);
+    put_value(r, 3, e->package.p, e->package.n, &o);
+    put_value(r, 4, svc.p, svc.n, &o);
+    r->n = 5;
+    r->len = o;
 }
 
 int spy_parse_battery_history_flat(const char *text, size_t len, spy_flat_cb cb, void *ud)
 {
     spy_flat rec = {0};
+    /* Every record has the same five keys in the same order: one layout,
+     * so the emitter writes them from cached key text. */
+    uint64_t layout = spy_flat_layout_new();
     spy_lines it;
     spy_text line;
     int rc = 0;
@@ -137,16 +194,8 @@ int spy_parse_battery_history_flat(const char *text, size_t len, spy_flat_cb cb,
         event e = {0};
         if (!classify(line, &e))
             continue;
-        spy_flat_reset(&rec);
-        put_time(&rec, stripped);
-        put_str(&rec, KEY("event"), event_text[e.name], strlen(event_text[e.name]));
-        put_str(&rec, KEY("uid"), e.uid.p, e.uid.n);
-        put_str(&rec, KEY("package_name"), e.package.p, e.package.n);
-        if (e.no_service)
-            put_str(&rec, KEY("service"), "", 0);
-        else
-            put_str(&rec, KEY("service"), e.service.p, e.service.n);
-        spy_flat_seal(&rec);
+        build(&rec, stripped, &e);
+        rec.layout = layout;
         rc = cb(&rec, ud);
         if (rc)
             break;

@@ -5,6 +5,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Bytes of the line break at p (0 when none): the breaks of str.splitlines(). */
 static size_t break_len(const unsigned char *p, const unsigned char *end)
 {
@@ -52,6 +56,27 @@ bool spy_lines_next(spy_lines *it, spy_text *line)
     const unsigned char *q = s;
     size_t br = 0;
     for (;;) {
+#ifdef __SSE2__
+        /* 16 at a time: signed, the bytes >= 0x80 are below 0x1f too */
+        const __m128i lim = _mm_set1_epi8(0x1f);
+        while (end - q >= 32) { /* two blocks per test: lines are ~100 bytes */
+            __m128i a = _mm_cmplt_epi8(_mm_loadu_si128((const __m128i *)(const void *)q), lim);
+            __m128i b =
+                _mm_cmplt_epi8(_mm_loadu_si128((const __m128i *)(const void *)(q + 16)), lim);
+            if (_mm_movemask_epi8(_mm_or_si128(a, b)))
+                break; /* the 16-byte loop finds which */
+            q += 32;
+        }
+        while (end - q >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, lim));
+            if (m) {
+                q += __builtin_ctz(m);
+                break;
+            }
+            q += 16;
+        }
+#endif
         while (end - q >= 8 && word_plain(q))
             q += 8;
         /* at most 8 bytes (or the tail) byte by byte, then words again */
@@ -121,6 +146,18 @@ spy_text spy_text_lstrip(spy_text t)
 {
     const unsigned char *p = (const unsigned char *)t.p, *end = p + t.n;
     size_t k;
+#ifdef __SSE2__
+    const __m128i blank = _mm_set1_epi8(' ');
+    while (end - p >= 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), blank));
+        if (m != 0xFFFF) {
+            p += __builtin_ctz(~m); /* the spaces before the first other byte */
+            break;
+        }
+        p += 16;
+    }
+#endif
     while (end - p >= 8 && word_blank(p))
         p += 8;
     while (p < end && (k = space_fwd(p, end)) != 0)
@@ -239,12 +276,15 @@ spy_text spy_text_head(spy_text t, size_t n)
 
 bool spy_text_word(spy_text *rest, spy_text *word)
 {
-    *rest = spy_text_lstrip(*rest);
+    /* a printable ASCII first byte: lstrip() would keep it all */
+    if (!(rest->n && (unsigned char)rest->p[0] > ' ' && (unsigned char)rest->p[0] < 0x80))
+        *rest = spy_text_lstrip(*rest);
     if (rest->n == 0)
         return false;
     const unsigned char *p = (const unsigned char *)rest->p, *end = p + rest->n, *q = p;
-    while (q < end && space_fwd(q, end) == 0)
-        q++;
+    for (; q < end; q++) /* printable ASCII never starts whitespace: no call for it */
+        if ((*q <= ' ' || *q >= 0x80) && space_fwd(q, end) != 0)
+            break;
     *word = spy_text_of(rest->p, (size_t)(q - p));
     *rest = spy_text_of((const char *)q, (size_t)(end - q));
     return true;
