@@ -6,6 +6,7 @@
 #define SPY_FUZZ_AQF_JSON_H
 
 #include "acquire/stream.h"
+#include "core/error.h"
 #include "core/flat.h"
 #include "core/json_emit.h"
 #include "core/mem.h"
@@ -15,6 +16,39 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Parsed again with its own keys to compare with (as the reader passes
+ * the last layout's), the record is the same and its keys are found the
+ * same; with one key byte changed, they are not. */
+static void fz_check_keys(const spy_flat *r, const char *s, size_t len, size_t used)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        n += r->f[i].key_len + 1;
+    char *ks = spy_xmalloc(n + 16);
+    memset(ks + n, 'x', 16); /* readable, not NULs */
+    for (size_t i = 0, o = 0; i < r->n; o += r->f[i].key_len + 1, i++)
+        memcpy(ks + o, r->f[i].key, r->f[i].key_len + 1);
+    spy_flat r2 = {0};
+    spy_flat_keys keys = {ks, n};
+    size_t used2 = 0;
+    bool same = false;
+    if (!spy_flat_parse_keys(&r2, s, len, &used2, &keys, &same) || !same || used2 != used ||
+        r2.n != r->n || r2.len != r->len || (r->len && memcmp(r2.buf, r->buf, r->len) != 0))
+        abort();
+    for (size_t i = 0; i < r->n; i++)
+        if (r2.f[i].kind != r->f[i].kind || r2.f[i].plain != r->f[i].plain ||
+            r2.f[i].len != r->f[i].len || r2.f[i].i != r->f[i].i ||
+            r2.f[i].key != r2.buf + r2.f[i].key_off)
+            abort();
+    if (n > 1) {
+        ks[(used + n) % (n - 1)] ^= 0x20; /* a key byte (not the last NUL) */
+        if (!spy_flat_parse_keys(&r2, s, len, &used2, &keys, &same) || same)
+            abort();
+    }
+    spy_flat_free(&r2);
+    free(ks);
+}
 
 /* The fast path must agree with jansson on every object it accepts: same
  * value, same key order, same extent. */
@@ -51,6 +85,7 @@ static void fz_compare(const char *s, size_t len)
         spy_jw_free(wf);
         spy_jw_free(wj);
     }
+    fz_check_keys(&r, s, len, used);
     spy_flat_free(&r);
     json_decref(fast);
     json_decref(ref);
@@ -80,6 +115,32 @@ static int fz_record(json_t *v, void *ud)
  * layout number, one number per key sequence (the last one is kept to
  * compare), plain flags only on text the emitter writes as is, and picks
  * through a layout cache equal to plain picks. */
+/* Written twice as an array item (the cached-layout path of json_flat.c
+ * reading the record's own buffer) and through its jansson form: the
+ * same bytes. */
+static void fz_check_flat_emit(const spy_flat *r)
+{
+    spy_jw *a = spy_jw_new_mem(4), *b = spy_jw_new_mem(4);
+    json_t *j = spy_flat_to_json(r);
+    spy_jw_begin_array(a);
+    spy_jw_begin_array(b);
+    for (int k = 0; k < 2; k++) {
+        if (spy_jw_flat(a, r) != SPY_OK || spy_jw_value(b, j) != SPY_OK)
+            abort();
+    }
+    spy_jw_end_array(a);
+    spy_jw_end_array(b);
+    if (spy_jw_finish(a) != SPY_OK || spy_jw_finish(b) != SPY_OK)
+        abort();
+    size_t la, lb;
+    const char *ma = spy_jw_mem(a, &la), *mb = spy_jw_mem(b, &lb);
+    if (la != lb || memcmp(ma, mb, la) != 0)
+        abort();
+    json_decref(j);
+    spy_jw_free(a);
+    spy_jw_free(b);
+}
+
 static void fz_check_flat(const spy_flat *r)
 {
     static uint64_t last;
@@ -117,6 +178,7 @@ static void fz_check_flat(const spy_flat *r)
     spy_flat_pick_cached(r, &cache, pick, 6, b);
     if (memcmp(a, b, sizeof a) != 0)
         abort();
+    fz_check_flat_emit(r);
 }
 
 /* A flat element, logged as its jansson form (the walk must deliver the

@@ -1,6 +1,7 @@
 #include "core/flat.h"
 
 #include "core/error.h"
+#include "core/json_emit_internal.h"
 #include "core/mem.h"
 
 #include <stdatomic.h>
@@ -168,13 +169,18 @@ bool spy_flat_text_plain(const char *s, size_t len)
 
 void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len)
 {
+    spy_flat_set_str_plain(r, i, s, len, spy_flat_text_plain(s, len));
+}
+
+void spy_flat_set_str_plain(spy_flat *r, size_t i, const char *s, size_t len, bool plain)
+{
     const char *before = r->buf;
     size_t off = spy_flat_put(r, s, len);
     r->f[i].kind = SPY_FLAT_STR;
     r->f[i].s_off = off;
     r->f[i].len = len;
-    r->f[i].plain = (unsigned char)((r->f[i].plain & SPY_FLAT_KEY_PLAIN) |
-                                    (spy_flat_text_plain(s, len) ? SPY_FLAT_STR_PLAIN : 0));
+    r->f[i].plain =
+        (unsigned char)((r->f[i].plain & SPY_FLAT_KEY_PLAIN) | (plain ? SPY_FLAT_STR_PLAIN : 0));
     if (r->buf != before)
         spy_flat_seal(r); /* the buffer moved: every pointer */
     else
@@ -203,7 +209,10 @@ json_t *spy_flat_to_json(const spy_flat *r)
 
 int spy_jw_flat(spy_jw *w, const spy_flat *r)
 {
-    int rc = spy_jw_begin_object(w);
+    int rc;
+    if (jw_flat_cached(w, r, &rc)) /* the usual record: an array item of a known layout */
+        return rc;
+    rc = spy_jw_begin_object(w);
     for (size_t k = 0; k < r->n && rc == SPY_OK; k++) {
         const spy_flat_field *f = &r->f[k];
         if (f->kind == SPY_FLAT_STR) {

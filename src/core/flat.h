@@ -163,6 +163,9 @@ void spy_flat_pick_cached(const spy_flat *r, spy_flat_cache *c, const spy_flat_k
                           const char **out);
 /* Replaces field i's value by a string (the record is sealed again). */
 void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len);
+/* The same when the caller knows whether s is plain (SPY_FLAT_STR_PLAIN:
+ * e.g. times it formatted), without scanning it. */
+void spy_flat_set_str_plain(spy_flat *r, size_t i, const char *s, size_t len, bool plain);
 
 /* The jansson object the record stands for (a new reference). */
 json_t *spy_flat_to_json(const spy_flat *r);

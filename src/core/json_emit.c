@@ -4,8 +4,9 @@
  * open container (bounded by SPY_MAX_EMIT_DEPTH). Speed (results files of
  * hundreds of MB): each token checks for room once and is then written with
  * plain stores, and strings are scanned and copied 8-16 bytes at a time
- * between the bytes that need escaping (json_escape.c). Reals are laid out
- * in json_number.c (json_emit_internal.h). */
+ * between the bytes that need escaping (json_escape.c). Flat records of a
+ * known key layout take json_flat.c's path. Reals are laid out in
+ * json_number.c (json_emit_internal.h). */
 #include "core/json_emit.h"
 #include "core/json_emit_internal.h"
 
@@ -21,7 +22,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define JW_FD_BUF (64u * 1024u)
 /* Spaces available for one line's indentation (SPY_MAX_EMIT_DEPTH levels of
  * 4); deeper or wider indentation takes the slow path. */
 #define JW_SPACES 512u
@@ -31,25 +31,6 @@
 #define SP512 SP64 SP64 SP64 SP64 SP64 SP64 SP64 SP64
 /* "\n" and the indentation, copied 16 bytes at a time (hence the 16 more). */
 static const char jw_nlsp[1 + JW_SPACES + 16 + 1] = "\n" SP512 SP16;
-
-typedef struct jw_frame {
-    bool object; /* else array */
-    bool has_items;
-    bool want_value; /* a key was written, its value is due */
-} jw_frame;
-
-struct spy_jw {
-    int fd; /* -1 for memory emitters */
-    int indent;
-    char *buf;
-    size_t len, cap; /* len < cap always: memory emitters NUL-terminate */
-    int err;
-    int saved_errno; /* errno of a failed write, restored by finish */
-    bool top_done;   /* one top-level value per emitter */
-    unsigned depth;
-    size_t unsynced;                     /* bytes written since the last writeback request */
-    jw_frame st[SPY_MAX_EMIT_DEPTH + 1]; /* st[0]: the top level */
-};
 
 static spy_jw *jw_new(int fd, int indent)
 {
@@ -101,7 +82,7 @@ static int jw_flush(spy_jw *w)
 /* Slow side of jw_room: flushes (fd) or grows (memory). Callers reserve at
  * most a chunk's worst case, below the fd buffer, but growing keeps any
  * size correct. */
-static bool jw_make_room(spy_jw *w, size_t n)
+bool jw_make_room(spy_jw *w, size_t n)
 {
     if (w->err)
         return false;
@@ -115,13 +96,6 @@ static bool jw_make_room(spy_jw *w, size_t n)
     w->buf = spy_xrealloc(w->buf, cap);
     w->cap = cap;
     return true;
-}
-
-/* Makes n bytes writable at w->buf + w->len (plus the NUL of memory
- * emitters): tokens are then written with plain stores, one check each. */
-static inline bool jw_room(spy_jw *w, size_t n)
-{
-    return w->cap - w->len > n || jw_make_room(w, n);
 }
 
 static void jw_put(spy_jw *w, const char *s, size_t n)
@@ -270,7 +244,7 @@ int spy_jw_end_array(spy_jw *w)
 }
 
 /* A quoted, escaped string, one reservation per JW_CHUNK input bytes. */
-static void jw_put_string(spy_jw *w, const char *str, size_t n)
+void jw_put_string(spy_jw *w, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -291,7 +265,7 @@ static void jw_put_string(spy_jw *w, const char *str, size_t n)
 
 /* A quoted string the caller knows needs no escaping (bytes 0x20-0x7E
  * but '"' and '\\'): copied as is, through jw_put when it is long. */
-static void jw_put_plain(spy_jw *w, const char *s, size_t n)
+void jw_put_plain(spy_jw *w, const char *s, size_t n)
 {
     if (n > JW_CHUNK) {
         jw_put(w, "\"", 1);
@@ -575,6 +549,10 @@ void spy_jw_free(spy_jw *w)
 {
     if (!w)
         return;
+    for (unsigned k = 0; k < JW_LAYOUTS; k++) {
+        free(w->lay[k].off);
+        free(w->lay[k].text);
+    }
     free(w->buf);
     free(w);
 }

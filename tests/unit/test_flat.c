@@ -24,20 +24,62 @@ static void add_kind(spy_flat *r, const char *key, spy_flat_kind kind, int64_t i
     spy_flat_add(r, k, strlen(key), kind, 0, 0, i);
 }
 
-/* spy_jw_flat's bytes equal spy_jw_value's on the jansson form. */
+/* The emitters' texts are the same. */
+static void assert_same_text(spy_jw *a, spy_jw *b)
+{
+    size_t la, lb;
+    const char *ma = spy_jw_mem(a, &la), *mb = spy_jw_mem(b, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(ma, mb, la);
+}
+
+/* r as items of arrays nested depth deep (compact or indented), given a
+ * layout number when it has none (its keys are unique): the cached path
+ * of spy_jw_flat, against spy_jw_value on the jansson form. */
+static void assert_same_items(const spy_flat *r, int indent, int depth)
+{
+    spy_flat c = *r; /* the same fields and buffer */
+    if (!c.layout)
+        c.layout = spy_flat_layout_new();
+    json_t *j = spy_flat_to_json(r);
+    spy_jw *a = spy_jw_new_mem(indent), *b = spy_jw_new_mem(indent);
+    for (int d = 0; d < depth; d++) {
+        assert_int_equal(spy_jw_begin_array(a), SPY_OK);
+        assert_int_equal(spy_jw_begin_array(b), SPY_OK);
+    }
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(spy_jw_flat(a, &c), SPY_OK);
+        assert_int_equal(spy_jw_value(b, j), SPY_OK);
+    }
+    for (int d = 0; d < depth; d++) {
+        assert_int_equal(spy_jw_end_array(a), SPY_OK);
+        assert_int_equal(spy_jw_end_array(b), SPY_OK);
+    }
+    assert_int_equal(spy_jw_finish(a), SPY_OK);
+    assert_int_equal(spy_jw_finish(b), SPY_OK);
+    assert_same_text(a, b);
+    spy_jw_free(a);
+    spy_jw_free(b);
+    json_decref(j);
+}
+
+/* spy_jw_flat's bytes equal spy_jw_value's on the jansson form, alone
+ * and as array items (keys unique). */
 static void assert_same_bytes(const spy_flat *r)
 {
     json_t *j = spy_flat_to_json(r);
     spy_jw *a = spy_jw_new_mem(4), *b = spy_jw_new_mem(4);
     assert_int_equal(spy_jw_flat(a, r), SPY_OK);
     assert_int_equal(spy_jw_value(b, j), SPY_OK);
-    size_t la, lb;
-    const char *ma = spy_jw_mem(a, &la), *mb = spy_jw_mem(b, &lb);
-    assert_int_equal(la, lb);
-    assert_memory_equal(ma, mb, la);
+    assert_same_text(a, b);
     spy_jw_free(a);
     spy_jw_free(b);
     json_decref(j);
+    if (spy_flat_keys_unique(r))
+        for (int depth = 1; depth <= 3; depth += 2) {
+            assert_same_items(r, 4, depth);
+            assert_same_items(r, 0, depth);
+        }
 }
 
 static void test_every_kind(void **state)
@@ -366,12 +408,179 @@ static void test_layout_cache(void **state)
     spy_flat_free(&r);
 }
 
+/* Records written from cached layouts (records of a known layout as
+ * array items): strings of every length around the 16- and 32-byte copies
+ * with and without bytes to escape, plain or not, long ones (streamed, or
+ * past the first reservation), escaped keys, more layouts than the cache
+ * holds, a buffer with no room after its last string, a string pointed
+ * outside the buffer, and an fd emitter flushing mid-array. */
+static void test_cached_layouts(void **state)
+{
+    (void)state;
+    spy_flat r = {0};
+    char s[80];
+    static const char special[] = {'a', '"', '\\', '\n', '\x01', '\x7f', '\xc3', '\xff'};
+    for (size_t len = 0; len <= 70; len++)
+        for (size_t k = 0; k < sizeof special; k++) {
+            memset(s, 'x', sizeof s);
+            if (len)
+                s[len / 2] = special[k];
+            spy_flat_reset(&r);
+            add_str(&r, "s", s, len);
+            add_kind(&r, "i", SPY_FLAT_INT, (int64_t)len * 12345 - 99999);
+            add_str(&r, "t", s + len / 3, len - len / 3);
+            spy_flat_seal(&r);
+            if (spy_flat_text_plain(r.f[0].s, r.f[0].len))
+                r.f[0].plain |= SPY_FLAT_STR_PLAIN;
+            assert_same_items(&r, 4, 1);
+            assert_same_items(&r, 0, 2);
+        }
+    /* long strings: streamed past JW_CHUNK, or reserved again */
+    char *big = malloc(70000);
+    for (size_t i = 0; i < 70000; i++)
+        big[i] = (char)('a' + i % 26);
+    static const size_t lens[] = {1000, 4096, 4097, 20000, 70000};
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++)
+        for (int plain = 0; plain < 2; plain++) {
+            spy_flat_reset(&r);
+            for (int k = 0; k < 12; k++) {
+                char key[8];
+                snprintf(key, sizeof key, "k%d", k);
+                add_str(&r, key, big + k, lens[i] - (size_t)k);
+            }
+            add_str(&r, "end", "\"e\"", 3);
+            spy_flat_seal(&r);
+            for (int k = 0; plain && k < 12; k++)
+                r.f[k].plain |= SPY_FLAT_STR_PLAIN;
+            assert_same_items(&r, 4, 1);
+            assert_same_items(&r, 0, 1);
+        }
+    /* keys to escape, every kind */
+    spy_flat_reset(&r);
+    add_str(&r, "caf\xc3\xa9 \"k\"", "v", 1);
+    add_kind(&r, "\x01", SPY_FLAT_TRUE, 0);
+    add_kind(&r, "\xff", SPY_FLAT_FALSE, 0);
+    add_kind(&r, "", SPY_FLAT_NULL, 0);
+    add_kind(&r, "min", SPY_FLAT_INT, INT64_MIN);
+    spy_flat_seal(&r);
+    assert_same_items(&r, 4, 1);
+    assert_same_items(&r, 0, 1);
+
+    /* more layouts than the cache holds, taking turns in one emitter */
+    spy_flat recs[6] = {{0}};
+    json_t *arr = json_array();
+    for (int k = 0; k < 6; k++) {
+        for (int m = 0; m <= k; m++) {
+            char key[8];
+            snprintf(key, sizeof key, "m%d", m);
+            add_str(&recs[k], key, "value", 5);
+        }
+        spy_flat_seal(&recs[k]);
+        recs[k].layout = spy_flat_layout_new();
+    }
+    spy_jw *a = spy_jw_new_mem(4), *b = spy_jw_new_mem(4);
+    spy_jw_begin_array(a);
+    for (int i = 0; i < 40; i++) {
+        const spy_flat *x = &recs[(i * 5) % 6];
+        assert_int_equal(spy_jw_flat(a, x), SPY_OK);
+        json_array_append_new(arr, spy_flat_to_json(x));
+    }
+    spy_jw_end_array(a);
+    spy_jw_value(b, arr);
+    assert_same_text(a, b);
+    spy_jw_free(a);
+    spy_jw_free(b);
+    json_decref(arr);
+    for (int k = 0; k < 6; k++)
+        spy_flat_free(&recs[k]);
+
+    /* no room after the last string, and a string held elsewhere */
+    spy_flat_reset(&r);
+    add_str(&r, "a", "0123456789", 10);
+    add_str(&r, "b", "abc\"", 4);
+    spy_flat_seal(&r);
+    spy_flat tight = r;
+    tight.buf = malloc(r.len);
+    memcpy(tight.buf, r.buf, r.len);
+    tight.buf_cap = r.len;
+    spy_flat_field tf[2] = {r.f[0], r.f[1]};
+    tight.f = tf;
+    spy_flat_seal(&tight);
+    tf[0].plain |= SPY_FLAT_STR_PLAIN;
+    assert_same_items(&tight, 4, 1);
+    tf[1].s = "elsewhere, longer than thirty-two bytes \\ \"";
+    tf[1].len = strlen(tf[1].s);
+    assert_same_items(&tight, 4, 1);
+    free(tight.buf);
+
+    /* an fd emitter: flushes between and inside records */
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    spy_flat_reset(&r);
+    add_str(&r, "path", "/sdcard/file.txt", 16);
+    add_kind(&r, "size", SPY_FLAT_INT, 988568);
+    add_str(&r, "long", big, 5000);
+    add_str(&r, "note", "caf\xc3\xa9", 5);
+    spy_flat_seal(&r);
+    r.f[0].plain |= SPY_FLAT_STR_PLAIN;
+    r.layout = spy_flat_layout_new();
+    spy_jw *wf = spy_jw_new_fd(fileno(f), 4);
+    b = spy_jw_new_mem(4);
+    json_t *j = spy_flat_to_json(&r);
+    spy_jw_begin_array(wf);
+    spy_jw_begin_array(b);
+    for (int i = 0; i < 100; i++) {
+        assert_int_equal(spy_jw_flat(wf, &r), SPY_OK);
+        spy_jw_value(b, j);
+    }
+    spy_jw_end_array(wf);
+    spy_jw_end_array(b);
+    assert_int_equal(spy_jw_finish(wf), SPY_OK);
+    size_t lb;
+    const char *mb = spy_jw_mem(b, &lb);
+    char *got = malloc(lb + 1);
+    rewind(f);
+    assert_int_equal(fread(got, 1, lb + 1, f), lb);
+    assert_memory_equal(got, mb, lb);
+    free(got);
+    fclose(f);
+    spy_jw_free(wf);
+    spy_jw_free(b);
+    json_decref(j);
+
+    /* too deep: the same error as the general path */
+    a = spy_jw_new_mem(4);
+    for (int d = 0; d < 128; d++)
+        assert_int_equal(spy_jw_begin_array(a), SPY_OK);
+    assert_int_equal(spy_jw_flat(a, &r), SPY_ELIMIT);
+    spy_jw_free(a);
+    free(big);
+    spy_flat_free(&r);
+}
+
+/* The setter with the flag given: the caller's word, not a scan. */
+static void test_set_str_plain(void **state)
+{
+    (void)state;
+    spy_flat r = {0};
+    static const char text[] = "{\"t\": 1, \"u\": 2}";
+    parse(&r, text, sizeof text - 1);
+    spy_flat_set_str_plain(&r, 0, "2024-03-01 12:00:00.000000", 26, true);
+    assert_int_equal(r.f[0].plain, SPY_FLAT_KEY_PLAIN | SPY_FLAT_STR_PLAIN);
+    spy_flat_set_str_plain(&r, 1, "x\ny", 3, false);
+    assert_int_equal(r.f[1].plain, SPY_FLAT_KEY_PLAIN);
+    assert_string_equal(spy_flat_str(&r, "t"), "2024-03-01 12:00:00.000000");
+    assert_same_bytes(&r);
+    spy_flat_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_kind),        cmocka_unit_test(test_growth_reset_and_repeats),
         cmocka_unit_test(test_plain_from_parser), cmocka_unit_test(test_plain_set_str),
-        cmocka_unit_test(test_layout_cache),
+        cmocka_unit_test(test_layout_cache),      cmocka_unit_test(test_cached_layouts),
+        cmocka_unit_test(test_set_str_plain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -646,6 +646,28 @@ static void test_integers(void **state)
         assert_string_equal(spy_jw_mem(w, NULL), b);
         spy_jw_free(w);
     }
+    /* every digit count at its edges (the count comes from the highest
+     * bit set, then one compare), both signs, in one array */
+    spy_jw *w = spy_jw_new_mem(0);
+    char want[4096] = "[";
+    size_t at = 1;
+    spy_jw_begin_array(w);
+    unsigned long long p = 1;
+    for (int d = 0; d < 20; d++, p *= 10)
+        for (long long k = -2; k <= 2; k++)
+            for (int sign = 0; sign < 2; sign++) {
+                unsigned long long u = p + (unsigned long long)k;
+                if (u > 9223372036854775807ULL)
+                    continue;
+                long long x = sign ? -(long long)u : (long long)u;
+                assert_int_equal(spy_jw_int(w, x), SPY_OK);
+                at +=
+                    (size_t)snprintf(want + at, sizeof want - at, "%s%lld", at > 1 ? ", " : "", x);
+            }
+    spy_jw_end_array(w);
+    snprintf(want + at, sizeof want - at, "]");
+    assert_string_equal(spy_jw_mem(w, NULL), want);
+    spy_jw_free(w);
 }
 
 /* Indentation wider than the emitter's precomputed spaces (8 per level,

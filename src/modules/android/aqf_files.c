@@ -101,7 +101,7 @@ static void flat_time(spy_flat *r, size_t i, fl_state *s)
 {
     char iso[SPY_ISO_LEN];
     if (r->f[i].kind == SPY_FLAT_INT && local_iso_int(r->f[i].i, s->tz, &s->tzc, iso))
-        spy_flat_set_str(r, i, iso, strlen(iso));
+        spy_flat_set_str_plain(r, i, iso, strlen(iso), true); /* digits, '-', ':', '.', ' ' */
 }
 
 /* Most entries: a flat object, converted and checked as parsed. */
