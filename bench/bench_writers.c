@@ -1,10 +1,12 @@
 /* Output-side throughput and memory: the JSON emitter alone on 400k
- * AQFFiles-shaped records, 1M module records (10 string fields)
- * streamed into a results file, then 2M timeline rows pushed through
- * spy_timeline with spills forced, reporting peak RSS after 0.5M and 2M
- * rows to show that memory stays flat in the number of rows.
+ * AQFFiles-shaped records (as jansson objects, then as flat records), 1M
+ * module records (10 string fields) streamed into a results file, then 2M
+ * timeline rows pushed through spy_timeline (one by one, then through a
+ * batch) with spills forced, reporting peak RSS after 0.5M and 2M rows to
+ * show that memory stays flat in the number of rows.
  * Usage: bench_writers [parent folder (default $TMPDIR or /tmp)] */
 #include "core/error.h"
+#include "core/flat.h"
 #include "core/json_emit.h"
 #include "core/log.h"
 #include "core/outdir.h"
@@ -13,6 +15,7 @@
 
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +157,67 @@ static void bench_emitter(void)
     free(recs);
 }
 
+/* The flat form of a jansson object of strings and integers, as the
+ * AndroidQF reader makes it: plain bits known, one layout for all. */
+static void to_flat(const json_t *o, uint64_t layout, spy_flat *r)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)o, k, v)
+    {
+        size_t kl = strlen(k), ko = spy_flat_put(r, k, kl);
+        unsigned plain = spy_flat_text_plain(k, kl) ? SPY_FLAT_KEY_PLAIN : 0;
+        if (json_is_integer(v)) {
+            spy_flat_add_plain(r, ko, kl, SPY_FLAT_INT, 0, 0, (int64_t)json_integer_value(v),
+                               plain);
+        } else {
+            const char *s = json_string_value(v);
+            size_t n = json_string_length(v), so = spy_flat_put(r, s, n);
+            plain |= spy_flat_text_plain(s, n) ? SPY_FLAT_STR_PLAIN : 0;
+            spy_flat_add_plain(r, ko, kl, SPY_FLAT_STR, so, n, 0, plain);
+        }
+    }
+    spy_flat_seal(r);
+    r->layout = layout;
+}
+
+/* spy_jw_flat alone on the same records as flat records (what AQFFiles
+ * and DumpsysBatteryHistory write), same conditions as bench_emitter. */
+static void bench_flat_emitter(void)
+{
+    enum { DISTINCT = 4000, N = 400000 };
+    spy_flat *recs = calloc(DISTINCT, sizeof *recs);
+    uint64_t layout = spy_flat_layout_new();
+    for (long i = 0; i < DISTINCT; i++) {
+        json_t *o = make_aqf_record(i);
+        to_flat(o, layout, &recs[i]);
+        json_decref(o);
+    }
+    int fd = open("/dev/null", O_WRONLY);
+    double best = 1e9;
+    for (int r = 0; r < 5 && fd >= 0; r++) {
+        double t0 = now();
+        spy_jw *w = spy_jw_new_fd(fd, 4);
+        spy_jw_begin_array(w);
+        for (long i = 0; i < N; i++)
+            spy_jw_flat(w, &recs[i % DISTINCT]);
+        spy_jw_end_array(w);
+        spy_jw_finish(w);
+        double dt = now() - t0;
+        spy_jw_free(w);
+        if (dt < best)
+            best = dt;
+    }
+    if (fd >= 0)
+        close(fd);
+    printf("flat emitter alone: %d AQFFiles-shaped flat records (17 members) in %.3f s (best of "
+           "5) = %.0f ns/record\n",
+           N, best, best * 1e9 / N);
+    for (long i = 0; i < DISTINCT; i++)
+        spy_flat_free(&recs[i]);
+    free(recs);
+}
+
 static int bench_results(spy_outdir *d)
 {
     /* Building the jansson records alone, to tell emitter cost apart. */
@@ -182,11 +246,15 @@ static int bench_results(spy_outdir *d)
     return rc;
 }
 
-static int bench_timeline(spy_outdir *d)
+/* Rows one by one (spy_timeline_add), or through a batch as modules add
+ * them (spy_timeline_event). */
+static int bench_timeline(spy_outdir *d, bool batch)
 {
+    const char *what = batch ? "timeline (batch)" : "timeline";
     spy_timeline *t;
     spy_timeline_new(&t, d, false);
     spy_timeline_set_run_bytes(t, RUN_BYTES);
+    spy_timeline_batch *b = batch ? spy_timeline_batch_new(t) : NULL;
     double t0 = now();
     for (long i = 0; i < N_ROWS; i++) {
         char ts[40], desc[128];
@@ -194,24 +262,29 @@ static int bench_timeline(spy_outdir *d)
         snprintf(ts, sizeof ts, "2023-%02ld-%02ld %02ld:%02ld:%02ld.%06ld", j % 12 + 1, j % 28 + 1,
                  j % 24, j % 60, (j / 60) % 60, j % 1000000);
         snprintf(desc, sizeof desc, "Visit to https://www.example-%ld.com/path?id=%ld", j % 977, j);
-        int rc = spy_timeline_add(t, ts, i % 3 ? "SafariHistory" : "SMS", "visit", desc);
+        const char *plugin = i % 3 ? "SafariHistory" : "SMS";
+        int rc = b ? spy_timeline_batch_add(b, ts, plugin, "visit", desc)
+                   : spy_timeline_add(t, ts, plugin, "visit", desc);
         if (rc != SPY_OK)
             return rc;
         if (i + 1 == N_ROWS / 4)
-            printf("timeline: after %ld rows: peak RSS %ld KiB, current RSS %ld KiB\n", i + 1,
+            printf("%s: after %ld rows: peak RSS %ld KiB, current RSS %ld KiB\n", what, i + 1,
                    peak_rss_kib(), cur_rss_kib());
     }
+    int rc = spy_timeline_batch_free(b);
+    if (rc != SPY_OK)
+        return rc;
     double t1 = now();
-    printf("timeline: after %ld rows: peak RSS %ld KiB, current RSS %ld KiB\n", N_ROWS,
+    printf("%s: after %ld rows: peak RSS %ld KiB, current RSS %ld KiB\n", what, N_ROWS,
            peak_rss_kib(), cur_rss_kib());
-    int rc = spy_timeline_write(t);
+    rc = spy_timeline_write(t);
     double t2 = now();
     spy_timeline_free(t);
     long sz = file_size(spy_outdir_path(d), "timeline.csv");
-    printf("timeline: add %.0f rows/s (%.2f s incl. spills, run size %u MiB), merge+write "
+    printf("%s: add %.0f rows/s (%.2f s incl. spills, run size %u MiB), merge+write "
            "%.2f s (%.0f rows/s), %.1f MB CSV; overall %.0f rows/s; peak RSS at end %ld KiB\n",
-           N_ROWS / (t1 - t0), t1 - t0, RUN_BYTES >> 20, t2 - t1, N_ROWS / (t2 - t1), sz / 1e6,
-           N_ROWS / (t2 - t0), peak_rss_kib());
+           what, N_ROWS / (t1 - t0), t1 - t0, RUN_BYTES >> 20, t2 - t1, N_ROWS / (t2 - t1),
+           sz / 1e6, N_ROWS / (t2 - t0), peak_rss_kib());
     return rc;
 }
 
@@ -229,7 +302,10 @@ int main(int argc, char **argv)
         return 1;
     printf("start: peak RSS %ld KiB\n", peak_rss_kib());
     bench_emitter();
-    int rc = bench_timeline(d);
+    bench_flat_emitter();
+    int rc = bench_timeline(d, false);
+    if (rc == SPY_OK)
+        rc = bench_timeline(d, true);
     if (rc == SPY_OK)
         rc = bench_results(d);
     int dfd = spy_outdir_fd(d);

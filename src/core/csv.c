@@ -4,6 +4,7 @@
 
 #include "core/mem.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,76 +56,96 @@ static int is_special(unsigned char c)
     return c == '\0' || c == '"' || c == '\\';
 }
 
+/* Writes special byte c escaped at o; returns the new end. */
+static inline char *csv_special(char *o, char c)
+{
+    if (c == '\0') { /* a field separator */
+        memcpy(o, "\",\"", 3);
+        return o + 3;
+    }
+    o[0] = o[1] = c; /* '"' and '\\' are both escaped by doubling */
+    return o + 2;
+}
+
 /* Escapes s[0..n) onto o: '"' doubled, '\\' escaped, NUL (a field
  * separator in packed rows) becomes "," between the quotes, everything else
- * copied a block at a time as it is scanned. o needs 3 bytes per NUL and 2
- * per other byte; returns the new end. */
-static char *csv_escape(char *o, const char *s, size_t n)
+ * copied. o needs 3 bytes per NUL and 2 per other byte; returns the new end.
+ *
+ * One pass of 16-byte steps over the whole text, fields and separators
+ * alike: each step stores its 16 bytes whole and moves on by the bytes
+ * before the first special one, which is then written escaped (a packed
+ * timeline row is a few steps and its three separators, not a scan
+ * restarted per field). Stores may write up to 15 bytes past the escaped
+ * text, never at or past lim: near lim (or past it: lim may be less than
+ * the room a text of many NULs needs) the rest is copied without them. */
+static char *csv_escape(char *o, const char *s, size_t n, const char *lim)
 {
     size_t i = 0;
-    while (i < n) {
-        /* Copy s[i..j) to o[0..j-i) until a special byte or the end. */
-        size_t j = i;
 #ifdef __SSE2__
-        /* 16 bytes a step, stored whole: every input byte yields at least
-         * one output byte, so the store stays within what the row needs. */
-        const __m128i nul = _mm_setzero_si128(), dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-        while (j + 16 <= n) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+    const __m128i nul = _mm_setzero_si128(), dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    /* While the room left is at least the text left, clean steps (o and i
+     * move together) keep it so: only a special byte, which takes more
+     * room than it reads, asks again. */
+    while (n - i >= 16 && lim - o >= (ptrdiff_t)(n - i)) {
+        unsigned mask;
+        do {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
             __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, nul),
                                      _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
-            unsigned mask = (unsigned)_mm_movemask_epi8(m);
-            _mm_storeu_si128((__m128i *)(void *)(o + (j - i)), x);
-            if (mask) {
-                j += (unsigned)__builtin_ctz(mask);
+            mask = (unsigned)_mm_movemask_epi8(m);
+            _mm_storeu_si128((__m128i *)(void *)o, x);
+            if (mask)
+                break;
+            o += 16;
+            i += 16;
+        } while (n - i >= 16);
+        if (!mask)
+            break;
+        unsigned at = (unsigned)__builtin_ctz(mask);
+        o = csv_special(o + at, s[i + at]);
+        i += at + 1;
+    }
+    if (i < n && n - i < 16 && n >= 16) {
+        /* The tail, under 16 bytes: read from a copy of the text's last 16
+         * bytes followed by zeros, so no load crosses the text's end. */
+        unsigned char tail[32];
+        _mm_storeu_si128((__m128i *)(void *)tail,
+                         _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+        _mm_storeu_si128((__m128i *)(void *)(tail + 16), nul);
+        while (i < n && lim - o >= 16) {
+            unsigned left = (unsigned)(n - i);
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(tail + 16 - left));
+            __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, nul),
+                                     _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
+            unsigned mask = (unsigned)_mm_movemask_epi8(m) & ((1u << left) - 1u);
+            _mm_storeu_si128((__m128i *)(void *)o, x);
+            if (!mask) {
+                o += left;
+                i = n;
                 break;
             }
-            j += 16;
+            unsigned at = (unsigned)__builtin_ctz(mask);
+            o = csv_special(o + at, s[i + at]);
+            i += at + 1;
         }
-        /* The tail: reload the last 16 bytes, overlapping bytes of this
-         * clean run already copied (rewritten with the same values). */
-        if (j < n && n - i >= 16 && n - j < 16) {
-            size_t b = n - 16;
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + b));
-            __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, nul),
-                                     _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
-            unsigned mask = (unsigned)_mm_movemask_epi8(m) >> (j - b);
-            _mm_storeu_si128((__m128i *)(void *)(o + (b - i)), x);
-            j = mask ? j + (unsigned)__builtin_ctz(mask) : n;
-        }
+    }
 #endif
+    while (i < n) { /* near lim, short texts, or no SSE2: 8 clean bytes a step */
         uint64_t w;
-        while (j + 8 <= n) {
-            memcpy(&w, s + j, 8);
-            if (has_special(w))
-                break;
-            memcpy(o + (j - i), &w, 8);
-            j += 8;
+        if (n - i >= 8) {
+            memcpy(&w, s + i, 8);
+            if (!has_special(w)) {
+                memcpy(o, &w, 8);
+                o += 8;
+                i += 8;
+                continue;
+            }
         }
-        /* At most 8 bytes to the special one (none after the SSE2 loop
-         * found it), or the tail. */
-        while (j < n && !is_special((unsigned char)s[j])) {
-            o[j - i] = s[j];
-            j++;
-        }
-        o += j - i;
-        if (j == n)
-            break;
-        switch (s[j]) {
-        case '\0':
-            memcpy(o, "\",\"", 3);
-            o += 3;
-            break;
-        case '"':
-            memcpy(o, "\"\"", 2);
-            o += 2;
-            break;
-        default:
-            memcpy(o, "\\\\", 2);
-            o += 2;
-            break;
-        }
-        i = j + 1;
+        char c = s[i++];
+        if (!is_special((unsigned char)c))
+            *o++ = c;
+        else
+            o = csv_special(o, c);
     }
     return o;
 }
@@ -150,7 +171,7 @@ void spy_csv_row(spy_buf *b, const char *const *fields, size_t n)
         if (i)
             *o++ = ',';
         *o++ = '"';
-        o = csv_escape(o, fields[i] ? fields[i] : "", len[i]); /* no NUL inside a field */
+        o = csv_escape(o, fields[i] ? fields[i] : "", len[i], b->p + b->cap); /* no NUL inside */
         *o++ = '"';
     }
     memcpy(o, "\r\n", 2);
@@ -167,7 +188,8 @@ size_t spy_csv_packed_row(char *out, const char *packed, size_t size)
         return 0;
     char *o = out;
     *o++ = '"';
-    o = csv_escape(o, packed, size - 1);
+    /* The room the contract promises whatever the fields (one at least). */
+    o = csv_escape(o, packed, size - 1, out + 2 * size + 2);
     memcpy(o, "\"\r\n", 3);
     return (size_t)(o + 3 - out);
 }

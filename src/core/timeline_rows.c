@@ -81,18 +81,26 @@ void tl_pool_put(spy_timeline *t, tl_rows *r)
     tl_rows_free(r);
 }
 
-/* Gives an empty batch a block from the pool, if any. */
-void tl_pool_get(spy_timeline *t, tl_rows *r)
+/* Gives r a block from the pool, if any, as the block it fills next. */
+bool tl_pool_take(spy_timeline *t, tl_rows *r)
 {
     tl_block *b = t->pool;
-    if (!b || r->blocks)
-        return;
+    if (!b)
+        return false;
     t->pool = b->next;
     t->n_pool--;
-    b->next = NULL;
+    b->next = r->blocks;
     b->used = 0;
     r->blocks = b;
     r->bytes += sizeof *b + b->cap;
+    return true;
+}
+
+/* Gives an empty batch a block from the pool, if any. */
+void tl_pool_get(spy_timeline *t, tl_rows *r)
+{
+    if (!r->blocks)
+        tl_pool_take(t, r);
 }
 
 static void rows_push(tl_rows *r, tl_row *row)
@@ -182,6 +190,9 @@ bool tl_row_add(tl_rows *r, const char *const f[4], size_t block_bytes, bool *bl
     }
     tl_row *row = rows_alloc(r, span, block_bytes);
     row->size = (uint32_t)total;
+    /* Zero padding (run files are written from these bytes): the last 4
+     * bytes zeroed first, one store, the fields then copied over them. */
+    memset(row->data + (span - sizeof(tl_row) - 4), 0, 4);
     char *p = row->data;
     for (int i = 0; i < 4; i++) {
         if (len[i])
@@ -189,8 +200,6 @@ bool tl_row_add(tl_rows *r, const char *const f[4], size_t block_bytes, bool *bl
         p[len[i]] = '\0';
         p += len[i] + 1;
     }
-    /* Zero padding: run files are written from these bytes. */
-    memset(p, 0, span - sizeof(tl_row) - total);
     rows_note(r, row);
     return true;
 }

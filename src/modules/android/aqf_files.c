@@ -233,27 +233,37 @@ static void timeline_vals(spy_mod_ctx *ctx, const fl_vals *v)
 {
     const char *const *t = v->t;
     const char *path = v->path;
-    char *data = NULL;
-    if (v->context && *v->context) { /* "path (context)", by hand: 1.2M of them */
+    /* "path (context)", by hand and on the stack: 1.2M rows of it */
+    char small[512], *data = NULL;
+    if (v->context && *v->context) {
         const char *p = path ? path : "None";
         size_t lp = strlen(p), lc = strlen(v->context);
-        data = spy_xmalloc(lp + lc + 4);
+        data = lp + lc + 4 <= sizeof small ? small : spy_xmalloc(lp + lc + 4);
         memcpy(data, p, lp);
         memcpy(data + lp, " (", 2);
         memcpy(data + lp + 2, v->context, lc);
         memcpy(data + lp + 2 + lc, ")", 2);
     }
+    /* Which times are equal, compared once: a time equal to an earlier
+     * one is not a row of its own, and the MACB flags of a row are the
+     * times equal to its own (spy_android_macb's rule, without its three
+     * compares a row). */
+    bool eq[3][3];
     for (size_t k = 0; k < 3; k++) {
-        bool seen = false;
+        eq[k][k] = t[k] != NULL;
         for (size_t j = 0; j < k; j++)
-            seen = seen || (t[j] && t[k] && strcmp(t[j], t[k]) == 0);
-        if (!t[k] || !*t[k] || seen)
+            eq[j][k] = eq[k][j] = t[j] && t[k] && strcmp(t[j], t[k]) == 0;
+    }
+    for (size_t k = 0; k < 3; k++) {
+        if (!t[k] || !*t[k] || (k >= 1 && eq[0][k]) || (k == 2 && eq[1][2]))
             continue;
-        char macb[5];
-        spy_android_macb(t[k], t[2], t[0], t[1], macb);
+        /* TIME_KEYS order: access, changed, modified */
+        const char macb[5] = {eq[k][2] ? 'M' : '-', eq[k][0] ? 'A' : '-', eq[k][1] ? 'C' : '-', '-',
+                              '\0'};
         spy_timeline_event(ctx, t[k], macb, data ? data : path);
     }
-    free(data);
+    if (data != small)
+        free(data);
 }
 
 static void fl_check(spy_mod_ctx *ctx, const json_t *r)
