@@ -551,6 +551,27 @@ static void test_par_distinct(void **state)
     free_ref_rows(rows, n);
 }
 
+/* The nf fields packed NUL-terminated (size bytes) give through
+ * spy_csv_packed_row what spy_csv_row gives, in a buffer of exactly the
+ * contract's size (twice the text, plus a quote pair per field). */
+static void check_packed(char **f, size_t nf, size_t size)
+{
+    char *packed = malloc(size), *p = packed;
+    for (size_t i = 0; i < nf; i++) {
+        memcpy(p, f[i], strlen(f[i]) + 1);
+        p += strlen(f[i]) + 1;
+    }
+    spy_buf b = {0};
+    spy_csv_row(&b, (const char *const *)f, nf);
+    char *out = malloc(2 * size + nf + 1);
+    size_t n = spy_csv_packed_row(out, packed, size);
+    assert_int_equal(n, b.len);
+    assert_memory_equal(out, b.p, n);
+    free(out);
+    free(packed);
+    spy_buf_free(&b);
+}
+
 /* spy_csv_packed_row writes what spy_csv_row writes for the same fields,
  * whatever the lengths and where the special bytes fall. */
 static void test_csv_packed_row(void **state)
@@ -564,20 +585,7 @@ static void test_csv_packed_row(void **state)
             f[i] = rand_str(&seed, (lcg(&seed) >> 8) % 50, iter % 2 ? "ab\"\\" : "abcdefgh\"");
             size += strlen(f[i]) + 1;
         }
-        char *packed = malloc(size), *p = packed;
-        for (int i = 0; i < 4; i++) {
-            memcpy(p, f[i], strlen(f[i]) + 1);
-            p += strlen(f[i]) + 1;
-        }
-        spy_buf b = {0};
-        spy_csv_row(&b, (const char *const *)f, 4);
-        char *out = malloc(2 * size + 5);
-        size_t n = spy_csv_packed_row(out, packed, size);
-        assert_int_equal(n, b.len);
-        assert_memory_equal(out, b.p, n);
-        free(out);
-        free(packed);
-        spy_buf_free(&b);
+        check_packed(f, 4, size);
         for (int i = 0; i < 4; i++)
             free(f[i]);
     }
@@ -593,20 +601,7 @@ static void test_csv_packed_row(void **state)
             f[i] = rand_str(&seed, len, iter % 3 ? "abcdefghijklmnop" : "a\"\\b");
             size += len + 1;
         }
-        char *packed = malloc(size), *p = packed;
-        for (size_t i = 0; i < nf; i++) {
-            memcpy(p, f[i], strlen(f[i]) + 1);
-            p += strlen(f[i]) + 1;
-        }
-        spy_buf b = {0};
-        spy_csv_row(&b, (const char *const *)f, nf);
-        char *out = malloc(2 * size + nf + 1);
-        size_t n = spy_csv_packed_row(out, packed, size);
-        assert_int_equal(n, b.len);
-        assert_memory_equal(out, b.p, n);
-        free(out);
-        free(packed);
-        spy_buf_free(&b);
+        check_packed(f, nf, size);
         for (size_t i = 0; i < nf; i++)
             free(f[i]);
         free(f);

@@ -282,18 +282,10 @@ static inline void add(wr *w, size_t key_off, size_t key_len, spy_flat_kind kind
                        size_t s_len, int64_t i, unsigned plain)
 {
     spy_flat *r = w->r;
-    if (r->n == r->cap)
-        spy_flat_grow_fields(r);
-    spy_flat_field *f = &r->f[r->n++];
+    spy_flat_add_plain(r, key_off, key_len, kind, s_off, s_len, i, plain);
+    spy_flat_field *f = &r->f[r->n - 1];
     f->key = w->b + key_off;
     f->s = kind == SPY_FLAT_STR ? w->b + s_off : NULL;
-    f->key_len = key_len;
-    f->kind = kind;
-    f->plain = (unsigned char)plain;
-    f->len = s_len;
-    f->i = i;
-    f->key_off = key_off;
-    f->s_off = s_off;
 }
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
