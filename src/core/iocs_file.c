@@ -244,7 +244,7 @@ typedef struct parse_pool {
     atomic_size_t next_prep; /* phase 1: next file */
     atomic_size_t next;      /* phase 2: next parse unit */
     atomic_size_t next_arena;
-    spy_tree_arena arenas[MAX_THREADS];
+    spy_arena arenas[MAX_THREADS];
     pthread_mutex_t mu;
     pthread_cond_t cv;
 } parse_pool;
@@ -322,7 +322,7 @@ static void finish_file(parse_pool *pp, parsed *f)
     pthread_mutex_unlock(&pp->mu);
 }
 
-static void run_unit(parse_pool *pp, const unit *u, spy_tree_arena *arena)
+static void run_unit(parse_pool *pp, const unit *u, spy_arena *arena)
 {
     parsed *f = &pp->files[u->file];
     if (u->first == 0) /* info.json's hash: here no thread waits for it (phase 1 has a barrier) */
@@ -345,7 +345,7 @@ static void run_unit(parse_pool *pp, const unit *u, spy_tree_arena *arena)
 }
 
 /* Runs the next parse unit; false when none is left. */
-static bool take_unit(parse_pool *pp, spy_tree_arena *arena)
+static bool take_unit(parse_pool *pp, spy_arena *arena)
 {
     if (atomic_load(&pp->next) >= pp->nunits)
         return false;
@@ -356,7 +356,7 @@ static bool take_unit(parse_pool *pp, spy_tree_arena *arena)
     return true;
 }
 
-static spy_tree_arena *own_arena(parse_pool *pp)
+static spy_arena *own_arena(parse_pool *pp)
 {
     return &pp->arenas[atomic_fetch_add(&pp->next_arena, 1)];
 }
@@ -364,14 +364,14 @@ static spy_tree_arena *own_arena(parse_pool *pp)
 static void *parse_worker(void *arg)
 {
     parse_pool *pp = arg;
-    spy_tree_arena *arena = own_arena(pp);
+    spy_arena *arena = own_arena(pp);
     while (take_unit(pp, arena))
         ;
     return NULL;
 }
 
 /* The calling thread's wait for a file: it parses meanwhile. */
-static void wait_ready(parse_pool *pp, parsed *f, spy_tree_arena *arena)
+static void wait_ready(parse_pool *pp, parsed *f, spy_arena *arena)
 {
     for (;;) {
         pthread_mutex_lock(&pp->mu);
@@ -458,7 +458,7 @@ static void load_all(spy_iocs *set, parse_pool *pp)
         pthread_join(tids[t], NULL);
     plan_units(pp);
     spy_tree_hooks_install();
-    spy_tree_arena *mine = own_arena(pp);
+    spy_arena *mine = own_arena(pp);
     started = start_threads(tids, nt < pp->nunits ? nt : pp->nunits, parse_worker, pp);
     bool full = false;
     for (size_t i = 0; i < pp->nfiles; i++) {
@@ -473,7 +473,7 @@ static void load_all(spy_iocs *set, parse_pool *pp)
     for (size_t t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
     for (size_t a = 0; a < MAX_THREADS; a++)
-        spy_tree_arena_drop(&pp->arenas[a]);
+        spy_arena_clear(&pp->arenas[a]);
     spy_tree_hooks_remove();
 }
 

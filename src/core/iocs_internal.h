@@ -3,6 +3,7 @@
 #ifndef SPY_IOCS_INTERNAL_H
 #define SPY_IOCS_INTERNAL_H
 
+#include "core/arena.h"
 #include "core/iocs.h"
 #include "core/strmap.h"
 
@@ -216,14 +217,10 @@ int spy_iocs_load_defaults_env(spy_iocs *set, const spy_iocs_env *env);
  * while the hooks are installed, jansson allocates from the arena the
  * calling thread entered, if any; the trees are dropped with the arena,
  * never freed one by one. */
-typedef struct spy_tree_arena {
-    struct spy_tree_chunk *head; /* newest first */
-} spy_tree_arena;
 void spy_tree_hooks_install(void);
 void spy_tree_hooks_remove(void);
-void spy_tree_arena_enter(spy_tree_arena *a);
+void spy_tree_arena_enter(spy_arena *a);
 void spy_tree_arena_leave(void);
-void spy_tree_arena_drop(spy_tree_arena *a);
 
 /* Walks a folder (recursive up to SPY_MAX_IOC_DIR_DEPTH, names sorted) and
  * loads every file accepted by want(name). Problems are warnings. */

@@ -1,18 +1,13 @@
 #include "core/strmap.h"
 
+#include "core/arena.h"
 #include "core/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Keys live in arena chunks so a lookup never needs a NUL-terminated key
+/* Keys live in an arena so a lookup never needs a NUL-terminated key
  * and the table holds no per-key allocation. */
-typedef struct chunk {
-    struct chunk *next;
-    size_t used, cap;
-    char data[];
-} chunk;
-
 typedef struct slot {
     uint64_t hash;
     const char *key; /* NULL: empty slot */
@@ -24,10 +19,8 @@ struct spy_strmap {
     slot *slots;
     size_t cap; /* power of two */
     size_t count;
-    chunk *arena;
+    spy_arena arena;
 };
-
-enum { CHUNK_BYTES = 64 * 1024 };
 
 static inline uint64_t rd64(const unsigned char *p)
 {
@@ -93,39 +86,16 @@ void spy_strmap_free(spy_strmap *m)
 {
     if (!m)
         return;
-    chunk *c = m->arena;
-    while (c) {
-        chunk *n = c->next;
-        free(c);
-        c = n;
-    }
+    spy_arena_clear(&m->arena);
     free(m->slots);
     free(m);
 }
 
 static const char *arena_copy(spy_strmap *m, const char *key, size_t len)
 {
-    chunk *c = m->arena;
-    if (!c || c->cap - c->used < len + 1) {
-        size_t cap = len + 1 > CHUNK_BYTES ? len + 1 : CHUNK_BYTES;
-        chunk *n = spy_xmalloc(sizeof *n + cap);
-        n->used = 0;
-        n->cap = cap;
-        if (c && len + 1 > CHUNK_BYTES) {
-            /* A large key gets its own chunk behind the current one, so
-             * the current chunk's free space is not wasted. */
-            n->next = c->next;
-            c->next = n;
-        } else {
-            n->next = c;
-            m->arena = n;
-        }
-        c = n;
-    }
-    char *dst = c->data + c->used;
+    char *dst = spy_arena_alloc(&m->arena, len + 1, 1);
     memcpy(dst, key, len);
     dst[len] = '\0';
-    c->used += len + 1;
     return dst;
 }
 
