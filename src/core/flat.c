@@ -138,26 +138,16 @@ void spy_flat_pick_cached(const spy_flat *r, spy_flat_cache *c, const spy_flat_k
         out[k] = idx[k] >= 0 && r->f[idx[k]].kind == SPY_FLAT_STR ? r->f[idx[k]].s : NULL;
 }
 
-/* Nonzero when one of the 8 bytes of x is below 0x20, '"', '\\', or 0x7F
- * and above (a carry only comes out of a byte that is itself flagged). */
-static inline uint64_t special8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-    return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | x | (x + ones)) &
-           high;
-}
-
 bool spy_flat_text_plain(const char *s, size_t len)
 {
     uint64_t x, hit = 0;
-    if (len >= 8) { /* words, the last one overlapping: set_str runs per time key */
+    if (len >= 8) { /* words, the last one overlapping */
         for (size_t k = 0; k + 8 < len; k += 8) {
             memcpy(&x, s + k, 8);
-            hit |= special8(x);
+            hit |= jw_special8(x);
         }
         memcpy(&x, s + len - 8, 8);
-        return !(hit | special8(x));
+        return !(hit | jw_special8(x));
     }
     for (size_t k = 0; k < len; k++) {
         unsigned char c = (unsigned char)s[k];
@@ -165,11 +155,6 @@ bool spy_flat_text_plain(const char *s, size_t len)
             return false;
     }
     return true;
-}
-
-void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len)
-{
-    spy_flat_set_str_plain(r, i, s, len, spy_flat_text_plain(s, len));
 }
 
 void spy_flat_set_str_plain(spy_flat *r, size_t i, const char *s, size_t len, bool plain)

@@ -161,10 +161,9 @@ const long *spy_flat_index(const spy_flat *r, spy_flat_cache *c, const spy_flat_
 /* spy_flat_pick() through c (n <= SPY_FLAT_CACHE_KEYS). */
 void spy_flat_pick_cached(const spy_flat *r, spy_flat_cache *c, const spy_flat_key *keys, size_t n,
                           const char **out);
-/* Replaces field i's value by a string (the record is sealed again). */
-void spy_flat_set_str(spy_flat *r, size_t i, const char *s, size_t len);
-/* The same when the caller knows whether s is plain (SPY_FLAT_STR_PLAIN:
- * e.g. times it formatted), without scanning it. */
+/* Replaces field i's value by a string (the record is sealed again);
+ * plain: whether s needs no escaping (SPY_FLAT_STR_PLAIN), as the caller
+ * knows it (times it formatted) or spy_flat_text_plain() tells. */
 void spy_flat_set_str_plain(spy_flat *r, size_t i, const char *s, size_t len, bool plain);
 
 /* The jansson object the record stands for (a new reference). */

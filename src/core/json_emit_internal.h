@@ -8,6 +8,7 @@
 #ifndef SPY_JSON_EMIT_INTERNAL_H
 #define SPY_JSON_EMIT_INTERNAL_H
 
+#include "core/digits.h"
 #include "core/json_emit.h"
 #include "core/limits.h"
 
@@ -82,16 +83,25 @@ void jw_put_string(spy_jw *w, const char *str, size_t n);
 /* A quoted string known to need no escaping. */
 void jw_put_plain(spy_jw *w, const char *s, size_t n);
 
+#define JW_ONES  0x0101010101010101ull
+#define JW_HIGHS 0x8080808080808080ull
+
+/* Nonzero when one of the 8 bytes needs escaping: below 0x20, '"', '\\',
+ * 0x7F and above. Each test is exact about whether such a byte exists
+ * (a carry only comes out of a byte that is itself flagged). */
+static inline uint64_t jw_special8(uint64_t x)
+{
+    uint64_t q = x ^ (JW_ONES * '"'), b = x ^ (JW_ONES * '\\');
+    uint64_t lt = (x - JW_ONES * 0x20) & ~x;
+    uint64_t zq = (q - JW_ONES) & ~q, zb = (b - JW_ONES) & ~b;
+    uint64_t hi = x | (x + JW_ONES); /* 0x7F..0xFF */
+    return (lt | zq | zb | hi) & JW_HIGHS;
+}
+
 /* Escapes the bytes that start in s[0..n) at o, which has room for 6n +
  * JW_SLACK bytes; a UTF-8 sequence may run past n (avail bytes readable).
  * Plain runs go 16 (SSE2) or 8 bytes per load and store. Sets *used (>= n). */
 char *jw_escape(char *o, const unsigned char *s, size_t n, size_t avail, size_t *used);
-
-/* "00" to "99", for two digits per division. */
-static const char jw_digits2[201] = "00010203040506070809101112131415161718192021222324"
-                                    "25262728293031323334353637383940414243444546474849"
-                                    "50515253545556575859606162636465666768697071727374"
-                                    "75767778798081828384858687888990919293949596979899";
 
 /* v in decimal at o (room: 20 bytes). By hand, not snprintf: results hold
  * millions of integers. The digits are counted from the highest bit set
@@ -133,10 +143,10 @@ static inline char *jw_int_at(char *o, long long v)
         unsigned k = (unsigned)(u % 100) * 2;
         u /= 100;
         p -= 2;
-        memcpy(p, jw_digits2 + k, 2);
+        memcpy(p, spy_digits2 + k, 2);
     }
     if (u >= 10)
-        memcpy(p - 2, jw_digits2 + u * 2, 2);
+        memcpy(p - 2, spy_digits2 + u * 2, 2);
     else
         p[-1] = (char)('0' + u);
     return o + nd;

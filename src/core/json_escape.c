@@ -109,21 +109,6 @@ static size_t jw_nonascii(char **op, const unsigned char *s, size_t avail)
     return k;
 }
 
-#define JW_ONES  0x0101010101010101ull
-#define JW_HIGHS 0x8080808080808080ull
-
-/* Nonzero when one of the 8 bytes needs escaping: below 0x20, '"', '\\',
- * 0x7F and above. Each test is exact about whether such a byte exists
- * (a carry only comes out of a byte that is itself flagged). */
-static inline uint64_t jw_special8(uint64_t x)
-{
-    uint64_t q = x ^ (JW_ONES * '"'), b = x ^ (JW_ONES * '\\');
-    uint64_t lt = (x - JW_ONES * 0x20) & ~x;
-    uint64_t zq = (q - JW_ONES) & ~q, zb = (b - JW_ONES) & ~b;
-    uint64_t hi = x | (x + JW_ONES); /* 0x7F..0xFF */
-    return (lt | zq | zb | hi) & JW_HIGHS;
-}
-
 char *jw_escape(char *o, const unsigned char *s, size_t n, size_t avail, size_t *used)
 {
     size_t i = 0;

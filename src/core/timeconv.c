@@ -1,5 +1,7 @@
 #include "core/timeconv.h"
 
+#include "core/digits.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,15 +24,9 @@ int64_t spy_unix_from_utc(int year, int mon, int day, int hour, int min, int sec
     return days * 86400 + hour * 3600 + min * 60 + sec;
 }
 
-/* "00".."99": one two-byte copy per pair of digits. */
-static const char PAIRS[201] =
-    "00010203040506070809101112131415161718192021222324252627282930313233"
-    "34353637383940414243444546474849505152535455565758596061626364656667"
-    "6869707172737475767778798081828384858687888990919293949596979899";
-
 static void put2(char *p, uint32_t v)
 {
-    memcpy(p, PAIRS + 2 * v, 2);
+    memcpy(p, spy_digits2 + 2 * v, 2);
 }
 
 /* secs within [MIN_UNIX, MAX_UNIX], 0 <= us < 1e6. Digits by hand, and

@@ -121,7 +121,8 @@ static void test_every_kind(void **state)
     assert_null(out[2]);
     assert_string_equal(out[3], "/data/local/tmp/x\n\"\\");
     /* an integer becomes a string in place, keeping its position */
-    spy_flat_set_str(&r, 5, "2024-03-01 12:00:00.000000", 26);
+    spy_flat_set_str_plain(&r, 5, "2024-03-01 12:00:00.000000", 26,
+                           spy_flat_text_plain("2024-03-01 12:00:00.000000", 26));
     assert_string_equal(spy_flat_str(&r, "max"), "2024-03-01 12:00:00.000000");
     assert_int_equal(spy_flat_find(&r, "max"), 5);
     assert_same_bytes(&r);
@@ -268,7 +269,8 @@ static void test_plain_from_parser(void **state)
     spy_flat_free(&r);
 }
 
-/* spy_flat_set_str computes the string's flag and keeps the key's. */
+/* spy_flat_text_plain tells which strings are plain, and setting a
+ * string sets its flag and keeps the key's. */
 static void test_plain_set_str(void **state)
 {
     (void)state;
@@ -277,9 +279,10 @@ static void test_plain_set_str(void **state)
     parse(&r, text, sizeof text - 1);
     assert_int_equal(r.f[0].plain, SPY_FLAT_KEY_PLAIN);
     assert_int_equal(r.f[1].plain, 0);
-    spy_flat_set_str(&r, 0, "2024-03-01 12:00:00.000000", 26);
+    spy_flat_set_str_plain(&r, 0, "2024-03-01 12:00:00.000000", 26,
+                           spy_flat_text_plain("2024-03-01 12:00:00.000000", 26));
     assert_int_equal(r.f[0].plain, SPY_FLAT_KEY_PLAIN | SPY_FLAT_STR_PLAIN);
-    spy_flat_set_str(&r, 1, "plain", 5);
+    spy_flat_set_str_plain(&r, 1, "plain", 5, spy_flat_text_plain("plain", 5));
     assert_int_equal(r.f[1].plain, SPY_FLAT_STR_PLAIN);
     assert_same_bytes(&r);
     static const struct {
@@ -288,11 +291,12 @@ static void test_plain_set_str(void **state)
     } not_plain[] = {{"a\0b", 3}, {"a\"b", 3},     {"a\\b", 3}, {"\x1f", 1},
                      {"\x7f", 1}, {"\xc3\xa9", 2}, {"\xff", 1}, {"tab\t", 4}};
     for (size_t i = 0; i < sizeof not_plain / sizeof not_plain[0]; i++) {
-        spy_flat_set_str(&r, 2, not_plain[i].s, not_plain[i].len);
+        spy_flat_set_str_plain(&r, 2, not_plain[i].s, not_plain[i].len,
+                               spy_flat_text_plain(not_plain[i].s, not_plain[i].len));
         assert_int_equal(r.f[2].plain, SPY_FLAT_KEY_PLAIN);
         assert_false(spy_flat_text_plain(not_plain[i].s, not_plain[i].len));
         assert_same_bytes(&r);
-        spy_flat_set_str(&r, 2, "ok ~", 4); /* and back */
+        spy_flat_set_str_plain(&r, 2, "ok ~", 4, spy_flat_text_plain("ok ~", 4)); /* and back */
         assert_int_equal(r.f[2].plain, SPY_FLAT_KEY_PLAIN | SPY_FLAT_STR_PLAIN);
         assert_same_bytes(&r);
     }

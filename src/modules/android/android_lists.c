@@ -109,18 +109,3 @@ bool spy_android_update_package(const char *package)
 {
     return in_list(update_packages, package);
 }
-
-static bool same(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
-void spy_android_macb(const char *t, const char *modified, const char *access, const char *changed,
-                      char out[5])
-{
-    out[0] = same(t, modified) ? 'M' : '-';
-    out[1] = same(t, access) ? 'A' : '-';
-    out[2] = same(t, changed) ? 'C' : '-';
-    out[3] = '-';
-    out[4] = '\0';
-}

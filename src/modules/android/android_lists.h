@@ -17,9 +17,4 @@ bool spy_android_browser_installer(const char *installer);
 bool spy_android_security_package(const char *package);
 bool spy_android_update_package(const char *package);
 
-/* §5.4: the 4-character MACB name of a time equal to some of modified,
- * access and changed (each may be NULL), e.g. "MA--". */
-void spy_android_macb(const char *t, const char *modified, const char *access, const char *changed,
-                      char out[5]);
-
 #endif

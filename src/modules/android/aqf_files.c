@@ -108,20 +108,11 @@ static void flat_time(spy_flat *r, size_t i, fl_state *s)
 static int fl_flat(spy_flat *r, void *ud)
 {
     fl_state *s = ud;
-    if (r->layout) { /* the reader's: files.json repeats one layout */
-        const long *idx = spy_flat_index(r, &s->times, TIME_FKEYS, 3);
-        for (size_t k = 0; k < 3; k++)
-            if (idx[k] >= 0)
-                flat_time(r, (size_t)idx[k], s);
-    } else {
-        for (size_t i = 0; i < r->n; i++) {
-            const spy_flat_field *f = &r->f[i];
-            if (f->key_len >= 11 && f->key_len <= 13 &&
-                (strcmp(f->key, TIME_KEYS[0]) == 0 || strcmp(f->key, TIME_KEYS[1]) == 0 ||
-                 strcmp(f->key, TIME_KEYS[2]) == 0))
-                flat_time(r, i, s);
-        }
-    }
+    /* files.json repeats one layout: the time keys' indices are cached */
+    const long *idx = spy_flat_index(r, &s->times, TIME_FKEYS, 3);
+    for (size_t k = 0; k < 3; k++)
+        if (idx[k] >= 0)
+            flat_time(r, (size_t)idx[k], s);
     s->n++;
     return spy_emit_flat(s->ctx, r, &FLAT_OPS);
 }
@@ -246,8 +237,7 @@ static void timeline_vals(spy_mod_ctx *ctx, const fl_vals *v)
     }
     /* Which times are equal, compared once: a time equal to an earlier
      * one is not a row of its own, and the MACB flags of a row are the
-     * times equal to its own (spy_android_macb's rule, without its three
-     * compares a row). */
+     * times equal to its own (spec/android.md §5.4). */
     bool eq[3][3];
     for (size_t k = 0; k < 3; k++) {
         eq[k][k] = t[k] != NULL;

@@ -1,20 +1,20 @@
 /* DumpsysBatteryHistory (spec/android.md §4.5): jobs, alarms and foreground
  * changes of each package in batterystats' history. */
 #include "core/error.h"
+#include "core/flat.h"
 #include "core/log.h"
 #include "modules/android/dumpsys_parse.h"
 #include "modules/android/dumpsys_section.h"
 
-#include <string.h>
-
 static void check_flat(spy_mod_ctx *ctx, const spy_flat *rec)
 {
-    /* the parser puts package_name fourth: no search for it per record */
-    const spy_flat_field *f = rec->n == 5 ? &rec->f[3] : NULL;
-    const char *pkg =
-        f && f->kind == SPY_FLAT_STR && f->key_len == 12 && memcmp(f->key, "package_name", 12) == 0
-            ? f->s
-            : spy_flat_str(rec, "package_name");
+    /* every record of a parse has one layout: its index is looked up once
+     * (per thread, as the ops get no state; layout numbers are never
+     * reused, so a cache left by an earlier run only misses) */
+    static const spy_flat_key key[1] = {SPY_FLAT_KEY("package_name")};
+    static _Thread_local spy_flat_cache cache;
+    const char *pkg;
+    spy_flat_pick_cached(rec, &cache, key, 1, &pkg);
     spy_check_ioc(ctx, SPY_CHECK_APP_ID, pkg, "", NULL);
 }
 
