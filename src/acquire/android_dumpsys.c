@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define LOGGER "spyscan.acquire.android"
 
 static const char header[] = "DUMP OF SERVICE ";
@@ -82,8 +86,24 @@ static void add_section(splitter *sp, const char *name, size_t nlen, size_t body
 static void one_line(splitter *sp, const char *text, size_t off, size_t n, size_t next)
 {
     const char *s = text + off;
+    /* dumpsys indents most lines by many spaces: sixteen, then eight at a
+     * time */
+#ifdef __SSE2__
+    const __m128i blank = _mm_set1_epi8(' ');
+    while (n >= 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)s), blank));
+        if (m != 0xFFFF) {
+            unsigned k = (unsigned)__builtin_ctz(~m); /* spaces before the first other byte */
+            s += k;
+            n -= k;
+            break;
+        }
+        s += 16;
+        n -= 16;
+    }
+#endif
     uint64_t w;
-    /* dumpsys indents most lines by many spaces: eight at a time */
     while (n >= 8 && (memcpy(&w, s, 8), w == 0x2020202020202020ull)) {
         s += 8;
         n -= 8;

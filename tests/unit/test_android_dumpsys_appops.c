@@ -221,13 +221,50 @@ static void test_ceiling(void **state)
     free(text);
 }
 
+/* Times at the ends of their ranges keep every padded digit, and a timeline
+ * description longer than the module's stack buffer (a 600-byte package
+ * name) is built whole. */
+static void test_time_digits_and_long_rows(void **state)
+{
+    (void)state;
+    json_t *a = parse("  Uid 0:\n    Package p:\n      OP (allow):\n"
+                      "          Access: [a]9999-12-31 23:59:59.999999 (-1s)\n"
+                      "          Reject: [b]0001-01-01 00:00:00.0 (-1s)\n");
+    assert_int_equal(json_array_size(a), 1);
+    const json_t *e = json_object_get(
+        json_array_get(json_object_get(json_array_get(a, 0), "permissions"), 0), "entries");
+    mt_str(json_array_get(e, 0), "timestamp", "9999-12-31 23:59:59.999999");
+    mt_str(json_array_get(e, 1), "timestamp", "0001-01-01 00:00:00.000000");
+    json_decref(a);
+
+    char pkg[601];
+    memset(pkg, 'x', 600);
+    memcpy(pkg, "com.", 4);
+    pkg[600] = '\0';
+    char text[1024];
+    snprintf(text, sizeof text,
+             "  Uid 0:\n    Package %s:\n      OP_LONG (allow):\n"
+             "          Access: [a]2021-05-19 22:02:52.054 (-1s)\n",
+             pkg);
+    char want[700];
+    snprintf(want, sizeof want, "%s access to OP_LONG: Access", pkg);
+    char *root = tu_mkdtemp();
+    mh_result r;
+    dt_run(&spy_mod_dumpsys_appops, root, "appops", text, NULL, &r);
+    assert_int_equal(json_array_size(r.timeline), 1);
+    assert_true(mt_timeline_has(&r, "2021-05-19 22:02:52.054000", "DumpsysAppops", "Access", want));
+    mh_result_free(&r);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_samsung),    cmocka_unit_test(test_samsung_no_iocs),
         cmocka_unit_test(test_pixel),      cmocka_unit_test(test_pixel_crlf),
         cmocka_unit_test(test_check_iocs), cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_ceiling),
+        cmocka_unit_test(test_ceiling),    cmocka_unit_test(test_time_digits_and_long_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,12 +158,37 @@ static void test_bad_input(void **state)
     json_decref(a);
 }
 
+/* Which job key a line holds: "+job" wins over an earlier "-job"; other
+ * 'j's and "-jobx" are passed over; a line starting with the key at column
+ * 0 is not an event; a 'j' in the last bytes; a time token ended by a tab
+ * or by U+00A0 (whitespace to split()). */
+static void test_job_keys(void **state)
+{
+    (void)state;
+    static const char text[] = " +1s -job=u0a1:\"com.a/.J\" +job=u0a2:\"com.b/.K\"\n"
+                               " +2s (2) jj -jobx +jo -job=u0a3:\"com.jjob/.J\"\n"
+                               "-job=u0a4:\"com.d/.J\" -job=u0a5:\"com.e/.K\"\n"
+                               " +3s +running +wake_lock=u0a6:\"*walarm*:com.f/.A\" j\n"
+                               "\t+4s\t+job=u0a7:\"com.g/.J\"\n"
+                               " +5s\xc2\xa0x +job=u0a8:\"com.h/.J\"\n"
+                               " +6s -top=u0a9:com.i j\n";
+    json_t *a = parse(text, strlen(text));
+    assert_int_equal(json_array_size(a), 6);
+    mt_json(json_array_get(a, 0), EV("+1s", "start_job", "u0a2", "com.b", "com.b/.K"));
+    mt_json(json_array_get(a, 1), EV("+2s", "end_job", "u0a3", "com.jjob", "com.jjob/.J"));
+    mt_json(json_array_get(a, 2), EV("+3s", "wake", "u0a6", "com.f", "com.f/.A"));
+    mt_json(json_array_get(a, 3), EV("+4s", "start_job", "u0a7", "com.g", "com.g/.J"));
+    mt_json(json_array_get(a, 4), EV("+5s", "start_job", "u0a8", "com.h", "com.h/.J"));
+    mt_json(json_array_get(a, 5), EV("+6s", "end_top", "u0a9", "com.i j", ""));
+    json_decref(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pixel),        cmocka_unit_test(test_samsung),
         cmocka_unit_test(test_samsung_crlf), cmocka_unit_test(test_check_iocs),
-        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_bad_input),    cmocka_unit_test(test_job_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "android_fixture.h"
 #include "modules/android/pkg_parse.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,6 +315,56 @@ static void test_no_dumpstate(void **state)
     free(dir);
 }
 
+/* Timeline descriptions around the module's 512-byte stack buffer (a
+ * package name of 482 bytes just fits with its NUL, 483 goes to the heap)
+ * are whole; a record keeps MVT's key order, the lists last. */
+static void test_long_names(void **state)
+{
+    (void)state;
+    for (size_t len = 482; len <= 483; len++) {
+        char name[600], text[900], want[700];
+        memset(name, 'a', len);
+        memcpy(name, "com.", 4);
+        name[len] = '\0';
+        snprintf(text, sizeof text,
+                 "Packages:\n  Package [%s] (1a2b):\n    userId=10123\n"
+                 "    timeStamp=2024-02-27 09:14:02\n    lastUpdateTime=2024-02-27 09:14:05\n"
+                 "    installerPackageName=com.android.vending\n",
+                 name);
+        snprintf(want, sizeof want, "Install or update of package %s", name);
+        mh_result r;
+        run(text, NULL, &r);
+        assert_int_equal(json_array_size(r.records), 1);
+        assert_int_equal(json_array_size(r.timeline), 3);
+        assert_true(
+            mt_timeline_has(&r, "2024-02-27 09:14:02", "DumpsysPackages", "package_install", want));
+        assert_true(mt_timeline_has(&r, "2024-02-27 09:14:05", "DumpsysPackages",
+                                    "package_last_update", want));
+        const char *keys[] = {"package_name",
+                              "uid",
+                              "version_name",
+                              "version_code",
+                              "timestamp",
+                              "first_install_time",
+                              "last_update_time",
+                              "installer",
+                              "system",
+                              "permissions",
+                              "requested_permissions"};
+        size_t i = 0;
+        const char *key;
+        json_t *v;
+        json_t *rec = (json_t *)mt_rec(&r, 0);
+        json_object_foreach(rec, key, v)
+        {
+            assert_true(i < sizeof keys / sizeof keys[0]);
+            assert_string_equal(key, keys[i++]);
+        }
+        assert_int_equal(i, sizeof keys / sizeof keys[0]);
+        mh_result_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_xiaomi),       cmocka_unit_test(test_samsung_android9),
         cmocka_unit_test(test_check_iocs),   cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_no_dumpstate), cmocka_unit_test(test_shifted_indentation),
+        cmocka_unit_test(test_long_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

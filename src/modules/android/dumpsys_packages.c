@@ -11,6 +11,7 @@
 #include "modules/module_kit.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static int emit_package(json_t *rec, void *ud)
 {
@@ -52,13 +53,21 @@ static void packages_check(spy_mod_ctx *ctx, const json_t *r)
 static void packages_timeline(spy_mod_ctx *ctx, const json_t *r)
 {
     const char *pkg = spy_kit_str(r, "package_name");
-    char *data = spy_xasprintf("Install or update of package %s", pkg ? pkg : "None");
+    if (!pkg)
+        pkg = "None";
+    /* on the stack when it fits: asprintf cost more than the three rows */
+    static const char lead[] = "Install or update of package ";
+    size_t n = strlen(pkg);
+    char buf[512], *heap = NULL;
+    char *data = sizeof lead + n <= sizeof buf ? buf : (heap = spy_xmalloc(sizeof lead + n));
+    memcpy(data, lead, sizeof lead - 1);
+    memcpy(data + sizeof lead - 1, pkg, n + 1);
     static const char *const events[][2] = {{"timestamp", "package_install"},
                                             {"first_install_time", "package_first_install"},
                                             {"last_update_time", "package_last_update"}};
     for (size_t i = 0; i < 3; i++)
         spy_timeline_event(ctx, spy_kit_str(r, events[i][0]), events[i][1], data);
-    free(data);
+    free(heap);
 }
 
 const spy_module spy_mod_dumpsys_packages = {

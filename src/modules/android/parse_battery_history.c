@@ -11,6 +11,7 @@
 
 #include "core/mem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,19 @@ static inline spy_text strip_fast(spy_text t)
         !(u[t.n - 3] == 0xe2 && u[t.n - 2] == 0x80))
         return t; /* what spy_text_lstrip() and spy_text_rstrip() would keep */
     return spy_text_strip(t);
+}
+
+/* Python's strip() of a history line, which is usually indented by spaces
+ * and ends in printable ASCII: then only the spaces go, without the calls. */
+static inline spy_text strip_line(spy_text t)
+{
+    const char *p = t.p, *end = t.p + t.n;
+    uint64_t w;
+    while (end - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020ull))
+        p += 8;
+    while (p < end && *p == ' ')
+        p++;
+    return strip_fast(spy_text_of(p, (size_t)(end - p)));
 }
 
 /* "+job=<uid>:<service>" / "-job=..."; the first "+job"/"-job" is at at,
@@ -97,13 +111,44 @@ static bool top(spy_text line, event *e)
     return true;
 }
 
+/* The first "+job" (*plus) and, while none is found, the first "-job"
+ * (*minus) in line, -1 when absent: one walk over its 'j's (dumpsys lines
+ * have few) instead of a find per key. */
+static void find_jobs(spy_text line, long *plus, long *minus)
+{
+    *plus = *minus = -1;
+    const char *p = line.p + 1, *end = line.p + line.n;
+    while (end - p >= 3 && (p = memchr(p, 'j', (size_t)(end - p) - 2)) != NULL) {
+        if (p[1] == 'o' && p[2] == 'b') {
+            if (p[-1] == '+') {
+                *plus = p - 1 - line.p;
+                return;
+            }
+            if (p[-1] == '-' && *minus < 0)
+                *minus = p - 1 - line.p;
+        }
+        p++;
+    }
+}
+
 static bool classify(spy_text line, event *e)
 {
-    long at;
+    long at, minus;
+    /* what the first two finds below give, in one walk (a key at column 0
+     * is not found, as find() > 0 demands; the finds then decide) */
+    if (line.n && line.p[0] != '+' && line.p[0] != '-') {
+        find_jobs(line, &at, &minus);
+        if (at > 0)
+            return (e->name = EV_START_JOB, job(line, "+job=", at, e));
+        if (minus > 0)
+            return (e->name = EV_END_JOB, job(line, "-job=", minus, e));
+        goto others;
+    }
     if ((at = spy_text_find(line, "+job", 0)) > 0)
         return (e->name = EV_START_JOB, job(line, "+job=", at, e));
     if ((at = spy_text_find(line, "-job", 0)) > 0)
         return (e->name = EV_END_JOB, job(line, "-job=", at, e));
+others:
     if ((at = spy_text_find(line, "+running +wake_lock=", 0)) > 0)
         return (e->name = EV_WAKE, wake(line, at, e));
     if (spy_text_find(line, "+top=", 0) > 0 || spy_text_find(line, "-top", 0) > 0)
@@ -146,7 +191,23 @@ static void put_value(spy_flat *r, size_t k, const char *p, size_t n, size_t *o)
 static void build(spy_flat *r, spy_text line, const event *e)
 {
     spy_text rest = line, first, second = {"", 0};
-    spy_text_word(&rest, &first);
+    /* the time token ends at a ' ' in the usual line; any other byte that
+     * could end it (other whitespace, non-ASCII) leaves it to split() */
+    const char *q = line.p, *end = line.p + line.n;
+    uint64_t x;
+    /* eight bytes at a time while none is <= ' ' (x - 0x21 borrows) or
+     * >= 0x80; a borrow only follows a flagged byte, so "none" is exact */
+    while (end - q >= 8 &&
+           (memcpy(&x, q, 8), (((x - 0x2121212121212121ull) | x) & 0x8080808080808080ull) == 0))
+        q += 8;
+    while (q < end && (unsigned char)*q > ' ' && (unsigned char)*q < 0x80)
+        q++;
+    if (q < end && *q == ' ' && q > line.p) {
+        first = spy_text_of(line.p, (size_t)(q - line.p));
+        rest = spy_text_of(q, (size_t)(end - q));
+    } else {
+        spy_text_word(&rest, &first);
+    }
     bool abs_time = first.n == 5 && first.p[2] == '-' && spy_text_word(&rest, &second) &&
                     memchr(second.p, ':', second.n) != NULL;
     spy_text svc = e->no_service ? spy_text_of("", 0) : e->service;
@@ -188,7 +249,7 @@ int spy_parse_battery_history_flat(const char *text, size_t len, spy_flat_cb cb,
         if (spy_text_starts(line, "Battery History "))
             continue;
         /* stripped once: the blank test and put_time() both need it */
-        spy_text stripped = spy_text_strip(line);
+        spy_text stripped = strip_line(line);
         if (stripped.n == 0)
             break;
         event e = {0};

@@ -115,7 +115,8 @@ static json_t *permission(br_span t, const char *type, bool with_granted)
         }
         json_object_set_new_nocheck(p, "granted", granted);
     }
-    json_object_set_new_nocheck(p, "type", json_string(type));
+    /* our own ASCII names: no UTF-8 check */
+    json_object_set_new_nocheck(p, "type", json_stringn_nocheck(type, strlen(type)));
     return p;
 }
 
@@ -233,7 +234,7 @@ static void block_open(pkg_block *b, br_span name, size_t base)
                                        "timestamp", "first_install_time", "last_update_time",
                                        "installer"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        json_object_set_new_nocheck(b->rec, keys[i], json_string(""));
+        json_object_set_new_nocheck(b->rec, keys[i], json_stringn_nocheck("", 0));
     json_object_set_new_nocheck(b->rec, "system", json_false());
 }
 
@@ -284,13 +285,13 @@ static int block_close(pkg_block *b, spy_pkg_cb cb, void *ud)
     json_t *rt = pick(b, true);
     if (rt)
         json_array_extend(b->perms, rt);
-    /* keep MVT's key order: installer and system before the lists */
-    json_t *rec = json_object();
-    const char *key;
-    json_t *v;
-    json_object_foreach(b->rec, key, v) json_object_set_nocheck(rec, key, v);
-    json_object_set_nocheck(rec, "permissions", b->perms);
-    json_object_set_nocheck(rec, "requested_permissions", b->requested);
+    /* MVT's key order: installer and system before the lists. block_open()
+     * set every other key, so the lists go last on the record itself (no
+     * copy: jansson keeps insertion order). */
+    json_object_set_nocheck(b->rec, "permissions", b->perms);
+    json_object_set_nocheck(b->rec, "requested_permissions", b->requested);
+    json_t *rec = b->rec;
+    b->rec = NULL;
     block_free(b);
     return cb(rec, ud);
 }

@@ -72,7 +72,7 @@ bool spy_lines_next(spy_lines *it, spy_text *line)
             unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, lim));
             if (m) {
                 q += __builtin_ctz(m);
-                break;
+                goto flagged; /* the bytes before it start no break */
             }
             q += 16;
         }
@@ -88,6 +88,13 @@ bool spy_lines_next(spy_lines *it, spy_text *line)
         }
         if (q >= end)
             break;
+        continue;
+#ifdef __SSE2__
+    flagged: /* the same test on the one byte the blocks flagged */
+        if ((*q <= 0x1e || *q == 0xc2 || *q == 0xe2) && (br = break_len(q, end)) != 0)
+            goto found;
+        q++;
+#endif
     }
 found:
     line->p = it->p;
