@@ -1,6 +1,9 @@
 /* spy_csv_row: any fields (split from the input at 0x00 bytes, 0x01 for
  * NULL) must read back unchanged with the dialect's own rules (quote
- * doubling, backslash escape) — the row format must be unambiguous. */
+ * doubling, backslash escape) — the row format must be unambiguous. And
+ * the timeline's packed-row writers: the final merge's wide one writes the
+ * same bytes as spy_csv_packed_row, in exactly TL_CSV_ROOM bytes. */
+#include "core/timeline_internal.h"
 #include "core/writers.h"
 
 #include <stdint.h>
@@ -63,6 +66,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (end - p != 2 || memcmp(p, "\r\n", 2) != 0)
         abort();
     spy_buf_free(&b);
+    /* the input as a packed row: its fields NUL-terminated, the last too */
+    size_t nul = 1;
+    for (size_t i = 0; i < size; i++)
+        nul += copy[i] == '\0';
+    char *a = malloc(2 * (size + 1) + nul + 1), *w = malloc(TL_CSV_ROOM(size + 1));
+    size_t la = spy_csv_packed_row(a, copy, size + 1),
+           lw = spy_csv_packed_row_wide(w, copy, size + 1);
+    if (la != lw || memcmp(a, w, la) != 0)
+        abort();
+    free(a);
+    free(w);
     free(copy);
     return 0;
 }

@@ -3,6 +3,7 @@
 #include "core/writers.h"
 
 #include "core/mem.h"
+#include "core/timeline_internal.h" /* spy_csv_packed_row_wide */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -192,4 +193,124 @@ size_t spy_csv_packed_row(char *out, const char *packed, size_t size)
     o = csv_escape(o, packed, size - 1, out + 2 * size + 2);
     memcpy(o, "\"\r\n", 3);
     return (size_t)(o + 3 - out);
+}
+
+#ifdef __SSE2__
+/* The mask of the bytes of x that need more than a copy. */
+static inline unsigned special_mask(__m128i x)
+{
+    const __m128i dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_setzero_si128()),
+                             _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* Escapes c[0..len) (len <= 16; m: its special bytes) onto o, room to
+ * spare. c[0..32) must be readable. The step's specials are walked from
+ * their mask without leaving it: after each one, the 16 bytes following it
+ * are stored whole just after its escape (they are re-read, not shifted:
+ * SSE2 has no variable byte shift). Returns the new end. */
+static inline char *escape16(char *o, const char *c, unsigned len, unsigned m)
+{
+    _mm_storeu_si128((__m128i *)(void *)o, _mm_loadu_si128((const __m128i *)(const void *)c));
+    unsigned done = 0;
+    while (m) {
+        unsigned at = (unsigned)__builtin_ctz(m);
+        unsigned char ch = (unsigned char)c[at];
+        o += at - done;
+        /* NUL (a field separator) becomes "," and '"' or '\\' doubles:
+         * four bytes stored, the fourth overwritten just below. */
+        uint32_t w = ch ? ch * 0x0101u : 0x222C22u;
+        memcpy(o, &w, 4);
+        o += 2 + (ch == 0);
+        done = at + 1;
+        m &= m - 1;
+        _mm_storeu_si128((__m128i *)(void *)o,
+                         _mm_loadu_si128((const __m128i *)(const void *)(c + done)));
+    }
+    return o + (len - done);
+}
+
+/* The last left bytes (under 32) of the text s[0..n) escaped onto o, from
+ * a copy followed by zeros so that no read passes the text's end. Out of
+ * line: short texts and specials in a row's last bytes are rare in a
+ * timeline. Returns the new end. */
+static __attribute__((noinline)) char *escape_tail(char *o, const char *s, size_t n, size_t left)
+{
+    unsigned char tail[64];
+    const __m128i z = _mm_setzero_si128();
+    _mm_storeu_si128((__m128i *)(void *)(tail + 32), z);
+    _mm_storeu_si128((__m128i *)(void *)(tail + 48), z);
+    if (n >= 32) {
+        _mm_storeu_si128((__m128i *)(void *)tail,
+                         _mm_loadu_si128((const __m128i *)(const void *)(s + n - 32)));
+        _mm_storeu_si128((__m128i *)(void *)(tail + 16),
+                         _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+    } else if (n >= 16) { /* two overlapping copies cover it */
+        _mm_storeu_si128((__m128i *)(void *)(tail + 32 - n),
+                         _mm_loadu_si128((const __m128i *)(const void *)s));
+        _mm_storeu_si128((__m128i *)(void *)(tail + 16),
+                         _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+    } else {
+        memcpy(tail + 32 - n, s, n);
+    }
+    const char *c = (const char *)tail + 32 - left;
+    if (left > 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)c);
+        o = escape16(o, c, 16, special_mask(x));
+        c += 16;
+        left -= 16;
+    }
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)c);
+    return escape16(o, c, (unsigned)left, special_mask(x) & ((1u << left) - 1u));
+}
+#endif
+
+/* spy_csv_packed_row when out has TL_CSV_ROOM(size) bytes (the
+ * timeline's output buffer; the text escapes to 3 * size + 1 at most):
+ * no room is counted, stores run up to 16 bytes past the text. */
+size_t spy_csv_packed_row_wide(char *out, const char *packed, size_t size)
+{
+#ifdef __SSE2__
+    if (size == 0)
+        return 0;
+    const char *s = packed;
+    size_t n = size - 1, i = 0;
+    char *o = out;
+    *o++ = '"';
+    /* 16-byte steps while the 32 bytes a step may read are in the text. */
+    while (n - i >= 32) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = special_mask(x);
+        if (__builtin_expect(m == 0, 1)) {
+            _mm_storeu_si128((__m128i *)(void *)o, x);
+            o += 16;
+        } else {
+            o = escape16(o, s + i, 16, m);
+        }
+        i += 16;
+    }
+    /* The last bytes: from 16 to 31 of them when the text had 32 (the loop
+     * above stops there). Without specials (the usual end of a row: a
+     * description), two overlapping steps: the one at i and the text's
+     * last 16 bytes, stored where they go. */
+    size_t left = n - i;
+    if (left >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        if ((special_mask(x) | (special_mask(y) >> (32 - left) << 16)) == 0) {
+            _mm_storeu_si128((__m128i *)(void *)o, x);
+            _mm_storeu_si128((__m128i *)(void *)(o + left - 16), y);
+            memcpy(o + left, "\"\r\n", 3);
+            return (size_t)(o + left + 3 - out);
+        }
+    }
+    /* Else the rest from a copy. */
+    if (left)
+        o = escape_tail(o, s, n, left);
+    memcpy(o, "\"\r\n", 3);
+    return (size_t)(o + 3 - out);
+#else
+    return spy_csv_packed_row(out, packed, size);
+#endif
 }

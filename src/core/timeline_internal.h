@@ -84,6 +84,7 @@ typedef struct tl_run {
     size_t n_marks, marks_cap;
     char *mark_rows; /* the noted rows, one after the other */
     size_t mark_len, mark_cap;
+    unsigned char last[TL_WIN]; /* its last row's first bytes (row_window) */
 } tl_run;
 
 static inline const tl_row *run_mark_row(const tl_run *run, size_t i)
@@ -200,9 +201,6 @@ typedef struct tl_sink {
     struct tl_par *par;
     size_t range;
     bool turn;
-    tl_row *last; /* copy of the last row written, for dropping duplicates */
-    size_t last_cap;
-    bool has_last;
     size_t unsynced; /* timeline.csv bytes since the last writeback request */
     int err;
 } tl_sink;
@@ -213,11 +211,19 @@ void tl_sink_bytes(tl_sink *s, const char *p, size_t n);
 void tl_sink_row(tl_sink *s, const tl_row *r);
 void tl_sink_flush(tl_sink *s);
 void tl_sink_free(tl_sink *s);
+/* csv.c: spy_csv_packed_row into a buffer with room to spare, so its
+ * stores need no bound: out holds TL_CSV_ROOM(size) bytes. */
+#define TL_CSV_ROOM(size) (3u * (size_t)(size) + 64u)
+size_t spy_csv_packed_row_wide(char *out, const char *packed, size_t size);
 
 /* A merge source: a run file, or sorted rows in memory. */
 typedef struct tl_src {
-    uint64_t k0, k1;   /* the first 16 bytes of cur, big-endian, zero-padded */
-    const tl_row *cur; /* NULL when exhausted */
+    /* Bytes [koff, koff+16) of cur, big-endian, zero-padded: every row of
+     * a merge shares its first koff bytes, so they decide nothing. */
+    uint64_t k0, k1;
+    size_t koff;
+    const tl_row *cur;  /* NULL when exhausted */
+    const tl_row *prev; /* the row before cur, still readable (or NULL) */
     tl_row *const *mem;
     size_t mem_i, mem_n;
     int fd; /* -1 for rows in memory */
@@ -228,6 +234,8 @@ typedef struct tl_src {
     uint64_t off, end;
     const tl_row *hi; /* a file source ends before this row (NULL: none) */
     uint64_t h0, h1;  /* its key */
+    bool has_last;    /* a run: last[] is its last row's first bytes */
+    unsigned char last[TL_WIN];
 } tl_src;
 
 /* n sources, none open yet (fd -1, no rows). */

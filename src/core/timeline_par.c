@@ -323,8 +323,7 @@ static int merge_range(tl_worker *w, size_t b)
     s->mem_i = 0;
     tl_sink *k = &w->sink;
     k->range = b;
-    k->turn = false;
-    k->has_last = false; /* equal rows never span two ranges */
+    k->turn = false; /* equal rows never span two ranges: each merge drops its own */
     rc = tl_merge_sources(w->src, p->n, k);
     if (rc != SPY_OK && k->turn) { /* let the others see the error */
         pthread_mutex_lock(&p->lock);
@@ -380,6 +379,8 @@ int tl_par_merge(spy_timeline *t, tl_src *src, size_t n, tl_sink *sink, unsigned
         w[i].src = tl_new_sources(n);
         for (size_t j = 0; j < p.n_runs; j++) {
             w[i].src[j].fd = src[j].fd;
+            w[i].src[j].has_last = src[j].has_last;
+            memcpy(w[i].src[j].last, src[j].last, TL_WIN);
             w[i].src[j].cap = SPY_TIMELINE_READ_BYTES;
             w[i].src[j].buf = spy_xmalloc(SPY_TIMELINE_READ_BYTES);
         }

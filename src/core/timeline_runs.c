@@ -33,6 +33,8 @@ int tl_open_sources(spy_timeline *t, size_t first, size_t n, tl_src *src)
             return tl_fail(t, SPY_EIO, "open a run file", errno);
         src[i].cap = SPY_TIMELINE_READ_BYTES;
         src[i].buf = spy_xmalloc(src[i].cap);
+        src[i].has_last = true; /* for the merge's key prefix */
+        memcpy(src[i].last, t->runs[first + i].last, TL_WIN);
     }
     return SPY_OK;
 }
@@ -167,6 +169,8 @@ int tl_spill(spy_timeline *t, tl_rows *rows)
                 tl_sink_row(&sink, rows->v[i]);
         }
         tl_sink_flush(&sink);
+        if (rows->n) /* for the final merge's key prefix */
+            row_window(rows->v[rows->n - 1], 0, run.last);
         if (close(fd) != 0 && !sink.err)
             sink.err = tl_fail(t, SPY_EIO, "close a run file", errno);
         rc = sink.err;

@@ -568,6 +568,12 @@ static void check_packed(char **f, size_t nf, size_t size)
     assert_int_equal(n, b.len);
     assert_memory_equal(out, b.p, n);
     free(out);
+    /* The merge's variant, in exactly the room it asks. */
+    out = malloc(TL_CSV_ROOM(size));
+    n = spy_csv_packed_row_wide(out, packed, size);
+    assert_int_equal(n, b.len);
+    assert_memory_equal(out, b.p, n);
+    free(out);
     free(packed);
     spy_buf_free(&b);
 }
@@ -610,6 +616,161 @@ static void test_csv_packed_row(void **state)
     assert_int_equal(spy_csv_packed_row(out, one, 1), 4); /* one empty field */
     assert_memory_equal(out, "\"\"\r\n", 4);
     assert_int_equal(spy_csv_packed_row(out, one, 0), 0);
+    char wide[TL_CSV_ROOM(1)];
+    assert_int_equal(spy_csv_packed_row_wide(wide, one, 1), 4);
+    assert_memory_equal(wide, "\"\"\r\n", 4);
+    assert_int_equal(spy_csv_packed_row_wide(wide, one, 0), 0);
+    /* Every text length up to 100 (the wide variant's steps: 16-byte ones
+     * while 32 bytes are left, then the last 16 to 31 bytes or a short
+     * text), one special byte at every offset, and the four fields of a
+     * timeline row with the others around it. */
+    const char specials[] = {'"', '\\', ','};
+    for (size_t len = 0; len <= 100; len++)
+        for (size_t at = 0; at <= len; at++)
+            for (size_t k = 0; k < sizeof specials; k++) {
+                char *f[4];
+                f[0] = malloc(len + 1);
+                memset(f[0], 'x', len);
+                f[0][len] = '\0';
+                if (at < len)
+                    f[0][at] = specials[k];
+                f[1] = strdup(len % 3 ? "AQFFiles" : "");
+                f[2] = strdup(at % 2 ? "M---" : "\"");
+                f[3] = strdup(len % 5 ? "/data/app/a (u:object_r:x:s0)" : "");
+                size_t size = 0;
+                for (int i = 0; i < 4; i++)
+                    size += strlen(f[i]) + 1;
+                check_packed(f, 1, strlen(f[0]) + 1);
+                check_packed(f, 4, size);
+                /* the same fields the other way round: the long one last */
+                char *g[4] = {f[3], f[2], f[1], f[0]};
+                check_packed(g, 4, size);
+                for (int i = 0; i < 4; i++)
+                    free(f[i]);
+            }
+}
+
+/* The merge keys rows from the bytes after those all its rows share: rows
+ * sharing more than a key window, runs whose rows share more than the
+ * bound of the key range they are in (runs of "A..." rows, and a range
+ * ending at the first "B..." row, in memory), rows tied far on, against
+ * the reference and one thread. */
+static void test_merge_prefix(void **state)
+{
+    (void)state;
+    size_t n = 3000;
+    for (int shape = 0; shape < 3; shape++) {
+        ref_row *rows = calloc(n, sizeof *rows);
+        for (size_t i = 0; i < n; i++) {
+            char ts[120], d[80];
+            if (shape == 0) /* 40 shared bytes, then a few values */
+                snprintf(ts, sizeof ts, "%040u-%u", 5u, (unsigned)(i * 31 % 7));
+            else if (shape == 1) /* runs of "A..." rows, then "B..." ones left in memory */
+                snprintf(ts, sizeof ts, "%c%030u %u", i < n - 200 ? 'A' : 'B', 9u,
+                         (unsigned)(i % 5));
+            else /* one shared timestamp, ties far into the description */
+                snprintf(ts, sizeof ts, "2021-07-07 07:07:07.000000");
+            snprintf(d, sizeof d, "%060u%u", 1u, (unsigned)(i * 7 % 13));
+            rows[i].f[0] = strdup(ts);
+            rows[i].f[1] = strdup(i % 4 ? "P" : "Q");
+            rows[i].f[2] = strdup("e");
+            rows[i].f[3] = strdup(d);
+        }
+        const size_t budgets[] = {0, 3000, 40000};
+        check_against_ref(rows, n, budgets, 3);
+        check_par(rows, n);
+        free_ref_rows(rows, n);
+    }
+}
+
+/* A row in the timeline's layout. */
+static tl_row *mk_row(const char *const f[4])
+{
+    size_t size = 0;
+    for (int i = 0; i < 4; i++)
+        size += strlen(f[i]) + 1;
+    tl_row *r = calloc(1, row_span((uint32_t)size));
+    r->size = (uint32_t)size;
+    char *p = r->data;
+    for (int i = 0; i < 4; i++) {
+        memcpy(p, f[i], strlen(f[i]) + 1);
+        p += strlen(f[i]) + 1;
+    }
+    return r;
+}
+
+/* A key range's bound counts in the prefix its merge keys skip: rows
+ * sharing 20 bytes, below a bound that shares none of them (and would be
+ * below them all from byte 20 on), are all written. */
+static void test_merge_bound_prefix(void **state)
+{
+    (void)state;
+    char *tmp;
+    spy_outdir *d = wr_outdir_new(&tmp);
+    spy_timeline *t;
+    spy_timeline_new(&t, d, false);
+    const char *fa[3][4] = {{"PPPPPPPPPPPPPPPPPPPPm", "x", "e", "1"},
+                            {"PPPPPPPPPPPPPPPPPPPPn", "x", "e", "2"},
+                            {"PPPPPPPPPPPPPPPPPPPPo", "x", "e", "3"}};
+    const char *fh[4] = {"Qaaaaaaaaaaaaaaaaaaaaaaaa", "a", "a", "a"};
+    tl_row *rows[3], *hi = mk_row(fh);
+    for (int i = 0; i < 3; i++)
+        rows[i] = mk_row(fa[i]);
+    tl_src *src = tl_new_sources(1);
+    src[0].mem = rows;
+    src[0].mem_n = 3;
+    tl_src_set_hi(&src[0], hi);
+    FILE *f = tmpfile();
+    tl_sink sink;
+    tl_sink_init(&sink, t, fileno(f), true);
+    assert_int_equal(tl_merge_sources(src, 1, &sink), SPY_OK);
+    tl_sink_free(&sink);
+    tl_close_sources(src, 1);
+    char out[512] = {0};
+    rewind(f);
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    fclose(f);
+    const char *want = "\"PPPPPPPPPPPPPPPPPPPPm\",\"x\",\"e\",\"1\"\r\n"
+                       "\"PPPPPPPPPPPPPPPPPPPPn\",\"x\",\"e\",\"2\"\r\n"
+                       "\"PPPPPPPPPPPPPPPPPPPPo\",\"x\",\"e\",\"3\"\r\n";
+    assert_int_equal(n, strlen(want));
+    assert_string_equal(out, want);
+    for (int i = 0; i < 3; i++)
+        free(rows[i]);
+    free(hi);
+    spy_timeline_free(t);
+    spy_outdir_close(d);
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
+/* Rows of a few KiB, each added three times far apart (so in different
+ * runs): the read buffers of the runs refill in the middle of rows and
+ * between a row and its repeat, which is dropped all the same. */
+static void test_run_buffer_repeats(void **state)
+{
+    (void)state;
+    uint32_t seed = 17;
+    size_t m = 300, n = 3 * m;
+    ref_row *rows = calloc(n, sizeof *rows);
+    for (size_t i = 0; i < m; i++) {
+        uint32_t r = lcg(&seed) >> 8;
+        char ts[40];
+        snprintf(ts, sizeof ts, "2024-02-%02u 00:00:00.000000", r % 9 + 1);
+        char *desc = rand_str(&seed, 1000 + r % 6000, "ab\"\\");
+        for (size_t k = 0; k < 3; k++) {
+            ref_row *row = &rows[k * m + (i * 7 + k) % m];
+            row->f[0] = strdup(ts);
+            row->f[1] = strdup("Plugin");
+            row->f[2] = strdup(r % 3 ? "e" : "");
+            row->f[3] = strdup(desc);
+        }
+        free(desc);
+    }
+    const size_t budgets[] = {0, 20000, 150000};
+    check_against_ref(rows, n, budgets, 3);
+    check_par(rows, n);
+    free_ref_rows(rows, n);
 }
 
 int main(void)
@@ -627,6 +788,9 @@ int main(void)
         cmocka_unit_test(test_par_random_ties),
         cmocka_unit_test(test_par_equal_one_none),
         cmocka_unit_test(test_par_distinct),
+        cmocka_unit_test(test_merge_prefix),
+        cmocka_unit_test(test_merge_bound_prefix),
+        cmocka_unit_test(test_run_buffer_repeats),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
