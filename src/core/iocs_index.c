@@ -61,6 +61,16 @@ static void put_lower(ioc_index *ix, enum ioc_idx which, const char *v, uint32_t
     free(l);
 }
 
+/* A file hash, noted in the prefix filter too (check_hash). */
+static void put_hash(ioc_index *ix, enum ioc_idx which, const char *v, size_t n, uint32_t item)
+{
+    if (n >= 4) {
+        uint32_t b = ioc_hash_pfx(v);
+        ix->hash_pfx[b / 64] |= UINT64_C(1) << (b % 64);
+    }
+    put_lower(ix, which, v, item);
+}
+
 /* The last two labels of a domain (all of it when it has fewer). */
 const char *spy_iocs_domain_tail(const char *d, size_t n)
 {
@@ -152,10 +162,10 @@ static void index_item(ioc_index *ix, spy_ioc_key k, const char *v, uint32_t ite
     case SPY_KEY_EMAIL: put_lower(ix, IDX_EMAIL, v, item); break;
     case SPY_KEY_FILE_NAME: put(ix, IDX_FNAME, v, n, item); break;
     case SPY_KEY_FILE_PATH: put_path(ix, v, item); break;
-    case SPY_KEY_MD5: put_lower(ix, IDX_MD5, v, item); break;
-    case SPY_KEY_SHA1: put_lower(ix, IDX_SHA1, v, item); break;
-    case SPY_KEY_SHA256: put_lower(ix, IDX_SHA256, v, item); break;
-    case SPY_KEY_SHA512: put_lower(ix, IDX_SHA512, v, item); break;
+    case SPY_KEY_MD5: put_hash(ix, IDX_MD5, v, n, item); break;
+    case SPY_KEY_SHA1: put_hash(ix, IDX_SHA1, v, n, item); break;
+    case SPY_KEY_SHA256: put_hash(ix, IDX_SHA256, v, n, item); break;
+    case SPY_KEY_SHA512: put_hash(ix, IDX_SHA512, v, n, item); break;
     case SPY_KEY_CERT_MD5:
     case SPY_KEY_CERT_SHA1:
     case SPY_KEY_CERT_SHA256: put_lower(ix, IDX_CERT, v, item); break;

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SPY_IOCS_LOGGER "spyscan.iocs"
 #define SPY_IOC_NONE    UINT32_MAX
@@ -107,6 +108,29 @@ typedef struct ioc_tref {
     uint32_t next;
 } ioc_tref;
 
+/* The top bit of each byte of x that is 'A'-'Z': on the low 7 bits (so no
+ * carry crosses a byte), +0x3F sets the top bit from 'A' up and +0x25 from
+ * '[' up; bytes with the top bit set are not letters. */
+static inline uint64_t ioc_upper8(uint64_t x)
+{
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7Full, top = 0x8080808080808080ull;
+    uint64_t y = x & lo7;
+    return (y + 0x3F3F3F3F3F3F3F3Full) & ~(y + 0x2525252525252525ull) & ~x & top;
+}
+
+#define IOC_HASH_PFX_BITS 65536u
+
+/* The bit of a hash value's (or key's) first four bytes, ASCII letters
+ * folded to lower case as the hash keys are; v has at least four bytes. */
+static inline uint32_t ioc_hash_pfx(const char *v)
+{
+    uint32_t w;
+    memcpy(&w, v, 4);
+    uint64_t x = w;
+    x |= ioc_upper8(x) >> 2; /* 0x20 turns 'A'-'Z' into 'a'-'z' */
+    return ((uint32_t)x * 0x9E3779B1u) >> 16;
+}
+
 typedef struct ioc_index {
     spy_strmap *maps[IDX_COUNT];
     ioc_node *nodes;
@@ -119,6 +143,10 @@ typedef struct ioc_index {
     size_t nprofiles;
     bool profile_linear;
     const void *psl; /* psl_ctx_t */
+    /* The hash keys' first four bytes, hashed to one bit each: a file
+     * listing checks three hashes per entry by the million, and nearly
+     * all of them miss here without a lookup. */
+    uint64_t hash_pfx[IOC_HASH_PFX_BITS / 64];
 } ioc_index;
 
 typedef struct ioc_vec {

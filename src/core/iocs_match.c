@@ -271,15 +271,21 @@ static bool lower_into(const char *v, size_t n, char *buf)
     return true;
 }
 
-static bool check_lower(const ctx *c, enum ioc_idx which, msg_kind k, const char *v,
-                        spy_ioc_match *out)
+/* v, of n bytes, looked up lower-cased. */
+static bool check_lower_n(const ctx *c, enum ioc_idx which, msg_kind k, const char *v, size_t n,
+                          spy_ioc_match *out)
 {
     char buf[SPY_MAX_IOC_VALUE_BYTES + 1];
-    size_t n = strlen(v);
     if (!lower_into(v, n, buf))
         return false;
     uint32_t e = look(c, which, buf, n);
     return e != SPY_IOC_NONE && report(c->set, e, k, v, out);
+}
+
+static bool check_lower(const ctx *c, enum ioc_idx which, msg_kind k, const char *v,
+                        spy_ioc_match *out)
+{
+    return check_lower_n(c, which, k, v, strlen(v), out);
 }
 
 /* ---- URLs and domains (§7) ------------------------------------------------ */
@@ -475,11 +481,16 @@ static bool check_file_path(const ctx *c, const char *p, spy_ioc_match *out)
 static bool check_hash(const ctx *c, const char *h, spy_ioc_match *out)
 {
     size_t n = strlen(h);
+    if (n >= 4) { /* no hash key starts as h does: no lookup */
+        uint32_t b = ioc_hash_pfx(h);
+        if (!(c->set->idx.hash_pfx[b / 64] >> (b % 64) & 1))
+            return false;
+    }
     enum ioc_idx which = n == 32    ? IDX_MD5
                          : n == 40  ? IDX_SHA1
                          : n == 128 ? IDX_SHA512
                                     : IDX_SHA256;
-    return check_lower(c, which, M_HASH, h, out);
+    return check_lower_n(c, which, M_HASH, h, n, out);
 }
 
 static const char *item_value(const spy_iocs *set, uint32_t item)

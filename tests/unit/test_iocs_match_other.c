@@ -173,6 +173,67 @@ static void test_kinds_do_not_cross(void **state)
     ft_expect_none(g_set, SPY_CHECK_KIND_COUNT, "ABSCarryLog");
 }
 
+/* Hash checks skip the lookup when no hash indicator starts as the value
+ * does (its first four bytes, case-folded): that filter must never turn a
+ * match away, whatever the case of those bytes or the lengths. */
+static void test_hash_prefix_filter(void **state)
+{
+    (void)state;
+    const char *p[] = {"[file:hashes.sha256='ab1']", "[file:hashes.sha256='Ab12']",
+                       "[file:hashes.md5='FACEB00C0123456789ABCDEF01234567']"};
+    spy_iocs *set = ft_set_from_patterns("Prefix", p, 3);
+    ft_expect(set, SPY_CHECK_HASH, "AB1", "ab1", NULL); /* shorter than the filter */
+    ft_expect(set, SPY_CHECK_HASH, "aB12", "Ab12", NULL);
+    const char *md5 = "faceb00c0123456789abcdef01234567";
+    for (unsigned mask = 0; mask < 16; mask++) { /* every case of the first four */
+        char v[33];
+        memcpy(v, md5, sizeof v);
+        for (unsigned i = 0; i < 4; i++)
+            if (mask >> i & 1)
+                v[i] = (char)(v[i] - 32);
+        ft_expect(set, SPY_CHECK_HASH, v, "FACEB00C0123456789ABCDEF01234567", NULL);
+    }
+    ft_expect_none(set, SPY_CHECK_HASH, "faceb00c0123456789abcdef01234568");
+    ft_expect_none(set, SPY_CHECK_HASH, "ab12x");
+    ft_expect_none(set, SPY_CHECK_HASH, "facf");
+    spy_iocs_free(set);
+}
+
+/* Case folding: an upper-case letter anywhere, between the bytes just
+ * outside 'A'-'Z' ('@' and '['), is folded; nothing else is. */
+static void test_upper_case_any_position(void **state)
+{
+    (void)state;
+    /* 40 bytes (5 words), letters at every offset of a word */
+    const char *ind = "ab@cd[ef`gh{ij@kl[mn`op{qr@st[uv`wx{yz@a";
+    enum { N = 40 };
+    char pats[N][64];
+    const char *p[N];
+    for (size_t len = 1; len <= N; len++) { /* every prefix is an indicator */
+        snprintf(pats[len - 1], sizeof pats[len - 1], "[app:id='%.*s']", (int)len, ind);
+        p[len - 1] = pats[len - 1];
+    }
+    spy_iocs *set = ft_set_from_patterns("Fold", p, N);
+    for (size_t len = 1; len <= N; len++) {
+        char want[64], v[64];
+        snprintf(want, sizeof want, "%.*s", (int)len, ind);
+        memcpy(v, want, len + 1);
+        for (size_t i = 0; i < len; i++) {
+            if (v[i] < 'a' || v[i] > 'z')
+                continue;
+            v[i] = (char)(v[i] - 32);
+            ft_expect(set, SPY_CHECK_APP_ID, v, want, NULL);
+            v[i] = (char)(v[i] + 32);
+        }
+    }
+    /* folding is ASCII only: a byte with the top bit set is not a letter */
+    char hi[64];
+    memcpy(hi, ind, N + 1);
+    hi[8] = (char)0xC1; /* 'A' | 0x80 */
+    ft_expect_none(set, SPY_CHECK_APP_ID, hi);
+    spy_iocs_free(set);
+}
+
 /* §6.5: for everything but domains, the first collection in load order. */
 static void test_search_order(void **state)
 {
@@ -297,6 +358,8 @@ int main(void)
         cmocka_unit_test(test_hashes),
         cmocka_unit_test(test_app_cert_id_property_profile),
         cmocka_unit_test(test_kinds_do_not_cross),
+        cmocka_unit_test(test_hash_prefix_filter),
+        cmocka_unit_test(test_upper_case_any_position),
         cmocka_unit_test(test_search_order),
         cmocka_unit_test(test_compound_and),
         cmocka_unit_test(test_concurrent_checks),
