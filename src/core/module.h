@@ -78,6 +78,11 @@ void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time, 
 /* One timeline row (Plugin = the module's name). */
 void spy_timeline_event(spy_mod_ctx *ctx, const char *timestamp, const char *event,
                         const char *description);
+/* The same with the lengths known (each the strlen of its text; 0 for
+ * NULL), for modules adding rows by the million. */
+void spy_timeline_event_n(spy_mod_ctx *ctx, const char *timestamp, size_t timestamp_len,
+                          const char *event, size_t event_len, const char *description,
+                          size_t description_len);
 /* A URL seen in a message, for urls.json. */
 void spy_url_seen(spy_mod_ctx *ctx, const char *url, const char *timestamp, const char *source);
 /* Graded outcome: n rows/entries skipped because they were unreadable. */

@@ -22,7 +22,8 @@ struct spy_mod_ctx {
     const spy_iocs *iocs;      /* NULL when none loaded */
     spy_results_file *results; /* NULL when not writing */
     spy_ioc_scratch *scratch;
-    spy_timeline_batch *tl; /* this module\'s timeline rows, batched */
+    spy_timeline_batch *tl; /* this module's timeline rows, batched */
+    size_t name_len;        /* strlen(mod->name), the rows' plugin */
     const json_t *record;   /* the record being checked */
     const spy_flat *flat;   /* or the flat record being checked */
     json_t *flat_json;      /* its jansson form, once an alert or a mark needed it */
@@ -181,11 +182,24 @@ void spy_alert_raise(spy_mod_ctx *ctx, spy_level level, const char *event_time, 
 void spy_timeline_event(spy_mod_ctx *ctx, const char *timestamp, const char *event,
                         const char *description)
 {
+    spy_timeline_event_n(ctx, timestamp, timestamp ? strlen(timestamp) : 0, event,
+                         event ? strlen(event) : 0, description,
+                         description ? strlen(description) : 0);
+}
+
+void spy_timeline_event_n(spy_mod_ctx *ctx, const char *timestamp, size_t timestamp_len,
+                          const char *event, size_t event_len, const char *description,
+                          size_t description_len)
+{
     if (!ctx->run->timeline)
         return;
-    if (!ctx->tl)
+    if (!ctx->tl) {
         ctx->tl = spy_timeline_batch_new(ctx->run->timeline);
-    if (spy_timeline_batch_add(ctx->tl, timestamp, ctx->mod->name, event, description) != SPY_OK)
+        ctx->name_len = strlen(ctx->mod->name);
+    }
+    const char *f[4] = {timestamp, ctx->mod->name, event, description};
+    const size_t len[4] = {timestamp_len, ctx->name_len, event_len, description_len};
+    if (spy_timeline_batch_add_n(ctx->tl, f, len) != SPY_OK)
         ctx->write_err = SPY_EIO;
 }
 

@@ -67,12 +67,43 @@ static void format_iso(int64_t secs, uint32_t us, char out[SPY_ISO_LEN])
     out[26] = '\0';
 }
 
+static bool in_range_i(int64_t secs)
+{
+    return secs >= MIN_UNIX_I && secs <= MAX_UNIX_I;
+}
+
 bool spy_iso_from_unix_us(int64_t secs, int32_t us, char out[SPY_ISO_LEN])
 {
     out[0] = '\0';
-    if (secs < MIN_UNIX_I || secs > MAX_UNIX_I || us < 0 || us > 999999)
+    if (!in_range_i(secs) || us < 0 || us > 999999)
         return false;
     format_iso(secs, (uint32_t)us, out);
+    return true;
+}
+
+bool spy_iso_from_unix_day(int64_t secs, spy_iso_day *c, char out[SPY_ISO_LEN])
+{
+    if (!in_range_i(secs)) {
+        out[0] = '\0';
+        return false;
+    }
+    uint64_t since1 = (uint64_t)(secs - MIN_UNIX_I);
+    int64_t day = (int64_t)(since1 / 86400);
+    if (!c->valid || c->day != day) {
+        format_iso(secs, 0, out);
+        memcpy(c->date, out, sizeof c->date);
+        c->day = day;
+        c->valid = true;
+        return true;
+    }
+    uint32_t rem = (uint32_t)(since1 % 86400);
+    memcpy(out, c->date, sizeof c->date);
+    put2(out + 11, rem / 3600);
+    out[13] = ':';
+    put2(out + 14, rem / 60 % 60);
+    out[16] = ':';
+    put2(out + 17, rem % 60);
+    memcpy(out + 19, ".000000", 8);
     return true;
 }
 

@@ -23,6 +23,17 @@ bool spy_iso_from_unix(double unix_secs, char out[SPY_ISO_LEN]);
  * spy_iso_from_unix((double)secs) gives, for every secs. false and "" out
  * of range. For integer times read from evidence, which is most of them. */
 bool spy_iso_from_unix_us(int64_t secs, int32_t us, char out[SPY_ISO_LEN]);
+/* The last day formatted, for spy_iso_from_unix_day: a file listing's
+ * times of one entry, and of neighbouring entries, mostly share a day.
+ * Start it zeroed; one per thread. */
+typedef struct spy_iso_day {
+    bool valid;
+    int64_t day;   /* days since 0001-01-01 */
+    char date[11]; /* "YYYY-MM-DD " */
+} spy_iso_day;
+/* spy_iso_from_unix_us(secs, 0, out), the date taken from c when secs
+ * falls on its day. */
+bool spy_iso_from_unix_day(int64_t secs, spy_iso_day *c, char out[SPY_ISO_LEN]);
 /* Mac absolute time (seconds since 2001); 0 gives "". */
 bool spy_iso_from_mac(double mac_secs, char out[SPY_ISO_LEN]);
 /* sms.db-style integers: MVT keeps the first 9 digits of an 18-digit

@@ -132,6 +132,8 @@ int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin,
      * new blocks taken from the pool as batches do. Blocks are a fraction
      * of a small run budget, so it still holds a few rows a run. */
     const char *f[4] = {timestamp, plugin, event, description};
+    size_t len[4];
+    tl_field_lens(f, len);
     size_t block = t->run_bytes / 4;
     block = block < 256 ? 256 : block > SPY_TIMELINE_BLOCK_BYTES ? SPY_TIMELINE_BLOCK_BYTES : block;
     tl_rows full = {0};
@@ -141,10 +143,10 @@ int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin,
         bool block_full = false;
         if (!t->rows.blocks)
             tl_pool_take(t, &t->rows);
-        bool ok = tl_row_add(&t->rows, f, block, &block_full);
+        bool ok = tl_row_add(&t->rows, f, len, block, &block_full);
         if (ok && block_full) { /* the next block from the pool, if any */
             tl_pool_take(t, &t->rows);
-            ok = tl_row_add(&t->rows, f, block, NULL);
+            ok = tl_row_add(&t->rows, f, len, block, NULL);
         }
         if (!ok)
             rc = SPY_ELIMIT;
@@ -184,12 +186,19 @@ int spy_timeline_batch_add(spy_timeline_batch *b, const char *timestamp, const c
                            const char *event, const char *description)
 {
     const char *f[4] = {timestamp, plugin, event, description};
+    size_t len[4];
+    tl_field_lens(f, len);
+    return spy_timeline_batch_add_n(b, f, len);
+}
+
+int spy_timeline_batch_add_n(spy_timeline_batch *b, const char *const f[4], const size_t len[4])
+{
     bool full = false;
-    if (!tl_row_add(&b->rows, f, SPY_TIMELINE_BLOCK_BYTES, &full))
+    if (!tl_row_add(&b->rows, f, len, SPY_TIMELINE_BLOCK_BYTES, &full))
         return b->err = tl_fail(b->t, SPY_ELIMIT, "add a row", 0);
     if (full) {
         spy_timeline_batch_flush(b);
-        tl_row_add(&b->rows, f, SPY_TIMELINE_BLOCK_BYTES, NULL);
+        tl_row_add(&b->rows, f, len, SPY_TIMELINE_BLOCK_BYTES, NULL);
     }
     /* Rows larger than a block get blocks of their own: hand them over
      * before they pile up. */

@@ -168,7 +168,14 @@ static inline bool row_eq(const tl_row *a, const tl_row *b)
 /* Packs a row into `r`; false when a field is too large for the format.
  * With block_full, a row that would start a new normal block is not added
  * and *block_full is set (the caller hands the full block over first). */
-bool tl_row_add(tl_rows *r, const char *const f[4], size_t block_bytes, bool *block_full);
+bool tl_row_add(tl_rows *r, const char *const f[4], const size_t len[4], size_t block_bytes,
+                bool *block_full);
+/* The lengths of the four fields (NULL is ""). */
+static inline void tl_field_lens(const char *const f[4], size_t len[4])
+{
+    for (int i = 0; i < 4; i++)
+        len[i] = f[i] ? strlen(f[i]) : 0;
+}
 /* Moves every row and block of `from` to the end of `to`. */
 void tl_rows_move(tl_rows *to, tl_rows *from);
 void tl_rows_free(tl_rows *r);

@@ -174,11 +174,11 @@ void tl_rows_move(tl_rows *to, tl_rows *from)
 }
 
 /* Packs a row into `r`; false when a field is too large for the format. */
-bool tl_row_add(tl_rows *r, const char *const f[4], size_t block_bytes, bool *block_full)
+bool tl_row_add(tl_rows *r, const char *const f[4], const size_t len[4], size_t block_bytes,
+                bool *block_full)
 {
-    size_t len[4], total = 0;
+    size_t total = 0;
     for (int i = 0; i < 4; i++) {
-        len[i] = f[i] ? strlen(f[i]) : 0;
         if (len[i] > UINT32_MAX / 8)
             return false;
         total += len[i] + 1;

@@ -232,6 +232,39 @@ static void test_random(void **state)
     same_double(-1e300);
 }
 
+/* The day cache gives what the uncached call gives: runs of times on one
+ * day, steps across midnight either way, the range edges, and failures
+ * in between (which must leave the cached day as it was). */
+static void check_day(spy_iso_day *c, int64_t s)
+{
+    char want[SPY_ISO_LEN], got[SPY_ISO_LEN];
+    bool ok = spy_iso_from_unix_us(s, 0, want);
+    assert_int_equal(spy_iso_from_unix_day(s, c, got), ok);
+    assert_string_equal(got, want);
+}
+
+static void test_day_cache(void **state)
+{
+    (void)state;
+    spy_iso_day c = {0};
+    for (int i = 0; i < 100000; i++) {
+        int64_t s = in_range();
+        check_day(&c, s);
+        check_day(&c, s + (int64_t)(next() % 7200) - 3600);
+        int64_t midnight = s - ((s % 86400) + 86400) % 86400;
+        check_day(&c, midnight);
+        check_day(&c, midnight - 1);
+        check_day(&c, midnight);
+        check_day(&c, (int64_t)next()); /* nearly always out of range */
+        check_day(&c, midnight + 86399);
+    }
+    const int64_t edges[] = {MIN_S,     MIN_S + 86399, MIN_S - 1, MIN_S + 1, MAX_S, MAX_S - 86399,
+                             MAX_S + 1, MAX_S,         0,         -1,        0,     INT64_MIN,
+                             INT64_MAX, 86399};
+    for (size_t i = 0; i < sizeof edges / sizeof *edges; i++)
+        check_day(&c, edges[i]);
+}
+
 /* An independent oracle: libc's UTC broken-down time. */
 static void test_gmtime(void **state)
 {
@@ -256,7 +289,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_day), cmocka_unit_test(test_walk_1900_2200),
         cmocka_unit_test(test_edges),     cmocka_unit_test(test_random),
-        cmocka_unit_test(test_gmtime),
+        cmocka_unit_test(test_gmtime),    cmocka_unit_test(test_day_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

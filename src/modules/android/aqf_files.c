@@ -54,6 +54,7 @@ typedef struct fl_state {
     spy_mod_ctx *ctx;
     const spy_tz *tz;
     spy_tz_cache tzc; /* an entry's three times are close: one search */
+    spy_iso_day day;  /* and mostly on one day: one date */
     size_t n, skipped;
     spy_flat_cache times; /* where TIME_FKEYS sit in the current layout */
 } fl_state;
@@ -68,7 +69,7 @@ static bool local_iso(double t, const spy_tz *tz, spy_tz_cache *tzc, char iso[SP
 }
 
 /* The same for integer t (nearly every entry), in integer arithmetic. */
-static bool local_iso_int(int64_t t, const spy_tz *tz, spy_tz_cache *tzc, char iso[SPY_ISO_LEN])
+static bool local_iso_int(int64_t t, fl_state *s, char iso[SPY_ISO_LEN])
 {
     /* past years 1-9999 whatever the offset (|offset| < 2^31): no date,
      * and t + off cannot overflow below */
@@ -76,8 +77,8 @@ static bool local_iso_int(int64_t t, const spy_tz *tz, spy_tz_cache *tzc, char i
         iso[0] = '\0';
         return false;
     }
-    int64_t off = tz ? spy_tz_offset_cached(tz, tzc, t) : 0;
-    return spy_iso_from_unix_us(t + off, 0, iso);
+    int64_t off = s->tz ? spy_tz_offset_cached(s->tz, &s->tzc, t) : 0;
+    return spy_iso_from_unix_day(t + off, &s->day, iso);
 }
 
 static void convert_times(json_t *rec, const spy_tz *tz, spy_tz_cache *tzc)
@@ -100,8 +101,8 @@ static const spy_flat_key TIME_FKEYS[3] = {
 static void flat_time(spy_flat *r, size_t i, fl_state *s)
 {
     char iso[SPY_ISO_LEN];
-    if (r->f[i].kind == SPY_FLAT_INT && local_iso_int(r->f[i].i, s->tz, &s->tzc, iso))
-        spy_flat_set_str_plain(r, i, iso, strlen(iso), true); /* digits, '-', ':', '.', ' ' */
+    if (r->f[i].kind == SPY_FLAT_INT && local_iso_int(r->f[i].i, s, iso))
+        spy_flat_set_str_plain(r, i, iso, SPY_ISO_LEN - 1, true); /* digits, '-', ':', '.', ' ' */
 }
 
 /* Most entries: a flat object, converted and checked as parsed. */
@@ -226,31 +227,35 @@ static void timeline_vals(spy_mod_ctx *ctx, const fl_vals *v)
     const char *path = v->path;
     /* "path (context)", by hand and on the stack: 1.2M rows of it */
     char small[512], *data = NULL;
+    size_t ld = path ? strlen(path) : 0;
     if (v->context && *v->context) {
         const char *p = path ? path : "None";
-        size_t lp = strlen(p), lc = strlen(v->context);
+        size_t lp = path ? ld : 4, lc = strlen(v->context);
         data = lp + lc + 4 <= sizeof small ? small : spy_xmalloc(lp + lc + 4);
         memcpy(data, p, lp);
         memcpy(data + lp, " (", 2);
         memcpy(data + lp + 2, v->context, lc);
         memcpy(data + lp + 2 + lc, ")", 2);
+        ld = lp + lc + 3;
     }
     /* Which times are equal, compared once: a time equal to an earlier
      * one is not a row of its own, and the MACB flags of a row are the
      * times equal to its own (spec/android.md §5.4). */
+    size_t tl[3];
     bool eq[3][3];
     for (size_t k = 0; k < 3; k++) {
+        tl[k] = t[k] ? strlen(t[k]) : 0;
         eq[k][k] = t[k] != NULL;
         for (size_t j = 0; j < k; j++)
-            eq[j][k] = eq[k][j] = t[j] && t[k] && strcmp(t[j], t[k]) == 0;
+            eq[j][k] = eq[k][j] = t[j] && t[k] && tl[j] == tl[k] && memcmp(t[j], t[k], tl[k]) == 0;
     }
     for (size_t k = 0; k < 3; k++) {
-        if (!t[k] || !*t[k] || (k >= 1 && eq[0][k]) || (k == 2 && eq[1][2]))
+        if (!tl[k] || (k >= 1 && eq[0][k]) || (k == 2 && eq[1][2]))
             continue;
         /* TIME_KEYS order: access, changed, modified */
         const char macb[5] = {eq[k][2] ? 'M' : '-', eq[k][0] ? 'A' : '-', eq[k][1] ? 'C' : '-', '-',
                               '\0'};
-        spy_timeline_event(ctx, t[k], macb, data ? data : path);
+        spy_timeline_event_n(ctx, t[k], tl[k], macb, 4, data ? data : path, ld);
     }
     if (data != small)
         free(data);
