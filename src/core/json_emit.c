@@ -10,6 +10,7 @@
 #include "core/json_emit.h"
 #include "core/json_emit_internal.h"
 
+#include "core/bgwrite.h"
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/mem.h"
@@ -74,9 +75,38 @@ static int jw_flush(spy_jw *w)
 {
     if (w->fd < 0 || w->len == 0)
         return w->err;
-    int rc = jw_write_fd(w, w->buf, w->len);
+    if (!w->bg && w->bg_ok && !(w->bg = spy_bgw_start(w->fd)))
+        w->bg_ok = false; /* no thread: written here after all */
+    int rc;
+    if (w->bg) {
+        if ((rc = spy_bgw_put(w->bg, &w->buf, &w->cap, w->len)) != SPY_OK)
+            w->err = rc; /* its errno comes with the thread's end */
+    } else {
+        rc = jw_write_fd(w, w->buf, w->len);
+    }
     w->len = 0;
     return rc;
+}
+
+/* Waits for the writer thread, if any: the fd is then the caller's. */
+static void jw_bg_end(spy_jw *w)
+{
+    w->bg_ok = false;
+    if (!w->bg)
+        return;
+    int e = 0;
+    if (spy_bgw_finish(w->bg, &e) != SPY_OK && w->err != SPY_EIO) {
+        w->err = SPY_EIO;
+        w->saved_errno = e;
+    } else if (w->err == SPY_EIO && !w->saved_errno) {
+        w->saved_errno = e;
+    }
+    w->bg = NULL;
+}
+
+void spy_jw_background(spy_jw *w)
+{
+    w->bg_ok = w->fd >= 0;
 }
 
 /* Slow side of jw_room: flushes (fd) or grows (memory). Callers reserve at
@@ -102,10 +132,19 @@ static void jw_put(spy_jw *w, const char *s, size_t n)
 {
     if (w->err)
         return;
-    if (w->fd >= 0 && n >= w->cap) {
+    if (w->fd >= 0 && n >= w->cap && !w->bg_ok) {
         if (jw_flush(w) == SPY_OK)
             jw_write_fd(w, s, n); /* larger than the buffer: no copy */
         return;
+    }
+    while (w->fd >= 0 && n >= w->cap - w->len) { /* through the writer's buffers, in order */
+        size_t k = w->cap - w->len;
+        memcpy(w->buf + w->len, s, k);
+        w->len += k;
+        if (jw_flush(w) != SPY_OK)
+            return;
+        s += k;
+        n -= k;
     }
     if (!jw_room(w, n))
         return;
@@ -530,6 +569,7 @@ int spy_jw_finish(spy_jw *w)
         w->err = SPY_EINTERNAL; /* containers left open */
     if (!w->err)
         jw_flush(w);
+    jw_bg_end(w);
     if (w->err == SPY_EIO && w->saved_errno)
         errno = w->saved_errno; /* so the caller's message can name the cause */
     return w->err;
@@ -549,6 +589,7 @@ void spy_jw_free(spy_jw *w)
 {
     if (!w)
         return;
+    jw_bg_end(w);
     for (unsigned k = 0; k < JW_LAYOUTS; k++) {
         free(w->lay[k].off);
         free(w->lay[k].text);

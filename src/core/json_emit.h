@@ -16,6 +16,10 @@ typedef struct spy_jw spy_jw;
 /* Writes to fd (not closed by the emitter). indent 0 = one line with
  * ", " and ": " separators; 4 = MVT's files. */
 spy_jw *spy_jw_new_fd(int fd, int indent);
+/* Lets an fd emitter hand its full buffers to a writer thread (bgwrite.h)
+ * rather than wait in write(2). spy_jw_finish and spy_jw_free wait for
+ * it, so the fd is the caller's again only after one of them. */
+void spy_jw_background(spy_jw *w);
 /* Writes into a growing memory buffer (for CSV cells and tests). */
 spy_jw *spy_jw_new_mem(int indent);
 

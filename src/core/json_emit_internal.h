@@ -63,6 +63,8 @@ struct spy_jw {
     bool top_done;   /* one top-level value per emitter */
     unsigned depth;
     size_t unsynced;                     /* bytes written since the last writeback request */
+    bool bg_ok;                          /* full buffers may go to a writer thread */
+    struct spy_bgw *bg;                  /* that thread, from the first full buffer */
     jw_frame st[SPY_MAX_EMIT_DEPTH + 1]; /* st[0]: the top level */
     jw_layout lay[JW_LAYOUTS];
     unsigned lay_next; /* the slot to replace next */

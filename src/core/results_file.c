@@ -55,6 +55,7 @@ static int rf_start(spy_results_file *r)
     if (rc != SPY_OK)
         return r->err = rc; /* spy_afile_open logged it */
     r->w = spy_jw_new_fd(spy_afile_fd(r->f), 4);
+    spy_jw_background(r->w); /* large results are written off the module's thread */
     if (!r->mapping && (rc = spy_jw_begin_array(r->w)) != SPY_OK)
         return rf_fail(r, rc);
     return SPY_OK;
@@ -120,8 +121,10 @@ int spy_results_file_close(spy_results_file *r)
         rc = spy_afile_commit(r->f);
         r->f = NULL;
     }
-    if (r->f)
+    if (r->f) {
+        spy_jw_finish(r->w); /* its writer thread is done with the fd */
         spy_afile_abort(r->f);
+    }
     rf_free(r);
     return rc;
 }
@@ -130,8 +133,10 @@ void spy_results_file_abort(spy_results_file *r)
 {
     if (!r)
         return;
-    if (r->f)
+    if (r->f) {
+        spy_jw_finish(r->w); /* its writer thread is done with the fd */
         spy_afile_abort(r->f);
+    }
     rf_free(r);
 }
 

@@ -6,6 +6,7 @@
 #include "core/json_emit.h"
 #include "core/limits.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -304,29 +305,51 @@ static void test_value_depth_limit(void **state)
     json_decref(root);
 }
 
-/* A document larger than the write buffer reaches the fd byte-exact. */
-static void test_fd_large(void **state)
+/* A document of several MB: records with escapes, and plain and escaped
+ * strings longer than the background writer's 1 MB buffers. */
+static void emit_large(spy_jw *w)
 {
-    (void)state;
+    size_t big = 3u * 1024u * 1024u + 17u;
+    char *s = malloc(big);
+    assert_non_null(s);
+    for (size_t i = 0; i < big; i++)
+        s[i] = (char)('a' + i % 26);
+    spy_jw_begin_array(w);
+    for (int i = 0; i < 60000; i++) {
+        spy_jw_cstr(w, i % 7 ? "record \xc3\xa9 \"quoted\"" : "plain");
+        spy_jw_int(w, i);
+        if (i == 20000)
+            spy_jw_string_plain(w, s, big);
+        if (i == 40000) {
+            s[5] = '"'; /* escaped: the chunked path */
+            spy_jw_string(w, s, big);
+        }
+    }
+    spy_jw_end_array(w);
+    free(s);
+}
+
+/* A document larger than the write buffer reaches the fd byte-exact,
+ * written in place or by the writer thread (bgwrite.c, in order across
+ * many buffers). */
+static void fd_large(bool background)
+{
     char *dir = tu_mkdtemp();
     char *path = tu_join(dir, "f.json");
     int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
     assert_true(fd >= 0);
     spy_jw *fw = spy_jw_new_fd(fd, 4), *mw = spy_jw_new_mem(4);
-    char big[100000];
-    memset(big, 'x', sizeof big);
+    if (background)
+        spy_jw_background(fw);
     for (spy_jw *w = fw; w; w = w == fw ? mw : NULL) {
-        spy_jw_begin_array(w);
-        for (int i = 0; i < 20000; i++)
-            spy_jw_cstr(w, "record \xc3\xa9");
-        spy_jw_string(w, big, sizeof big);
-        spy_jw_end_array(w);
+        emit_large(w);
         assert_int_equal(spy_jw_finish(w), SPY_OK);
     }
     close(fd);
     size_t len, mlen;
     char *got = tu_read(path, &len);
     const char *want = spy_jw_mem(mw, &mlen);
+    assert_true(mlen > 6u * 1024u * 1024u);
     assert_int_equal(len, mlen);
     assert_memory_equal(got, want, len);
     assert_int_equal(spy_jw_mem(fw, &len)[0], '\0');
@@ -338,21 +361,47 @@ static void test_fd_large(void **state)
     free(dir);
 }
 
-static void test_write_error(void **state)
+static void test_fd_large(void **state)
 {
     (void)state;
+    fd_large(false);
+}
+
+static void test_fd_large_background(void **state)
+{
+    (void)state;
+    fd_large(true);
+}
+
+/* ENOSPC, in place or from the writer thread: reported by the end, with
+ * its errno, and sticky. */
+static void write_error(bool background)
+{
     int fd = open("/dev/full", O_WRONLY);
     if (fd < 0)
         skip();
     spy_jw *w = spy_jw_new_fd(fd, 4);
-    spy_jw_begin_array(w);
-    for (int i = 0; i < 100000; i++)
-        spy_jw_int(w, i);
-    spy_jw_end_array(w);
+    if (background)
+        spy_jw_background(w);
+    emit_large(w);
+    errno = 0;
     assert_int_equal(spy_jw_finish(w), SPY_EIO);
+    assert_int_equal(errno, ENOSPC);
     assert_int_equal(spy_jw_int(w, 1), SPY_EIO);
     spy_jw_free(w);
     close(fd);
+}
+
+static void test_write_error(void **state)
+{
+    (void)state;
+    write_error(false);
+}
+
+static void test_write_error_background(void **state)
+{
+    (void)state;
+    write_error(true);
 }
 
 /* ---- byte-for-byte checks against a naive escaper ------------------------
@@ -875,7 +924,9 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_value_depth_limit),
         cmocka_unit_test(test_fd_large),
+        cmocka_unit_test(test_fd_large_background),
         cmocka_unit_test(test_write_error),
+        cmocka_unit_test(test_write_error_background),
         cmocka_unit_test(test_escape_classes_every_offset),
         cmocka_unit_test(test_long_strings_chunks),
         cmocka_unit_test(test_value_members_fast_path),
