@@ -6,8 +6,6 @@
 #include "modules/android/dumpsys_parse.h"
 #include "modules/android/dumpsys_section.h"
 
-#include <string.h>
-
 static void check_flat(spy_mod_ctx *ctx, const spy_flat *rec)
 {
     /* every record of a parse has one layout: its index is looked up once
@@ -16,12 +14,7 @@ static void check_flat(spy_mod_ctx *ctx, const spy_flat *rec)
     static const spy_flat_key key[1] = {SPY_FLAT_KEY("package_name")};
     static _Thread_local spy_flat_cache cache;
     const char *pkg;
-    /* the parser puts package_name fourth: checked, not looked up */
-    const spy_flat_field *f = rec->n > 3 ? &rec->f[3] : NULL;
-    if (f && f->kind == SPY_FLAT_STR && f->key_len == 12 && memcmp(f->key, "package_name", 12) == 0)
-        pkg = f->s;
-    else
-        spy_flat_pick_cached(rec, &cache, key, 1, &pkg);
+    spy_flat_pick_cached(rec, &cache, key, 1, &pkg);
     spy_check_ioc(ctx, SPY_CHECK_APP_ID, pkg, "", NULL);
 }
 
