@@ -143,3 +143,21 @@ json_int_t spy_kit_int(const json_t *rec, const char *key)
 {
     return json_integer_value(json_object_get(rec, key));
 }
+
+const char *spy_kit_join(char *buf, size_t cap, char **heap, size_t *len, const char *const *parts,
+                         size_t n)
+{
+    size_t lens[SPY_KIT_JOIN_MAX], total = 0;
+    n = n < SPY_KIT_JOIN_MAX ? n : SPY_KIT_JOIN_MAX;
+    for (size_t i = 0; i < n; i++)
+        total += lens[i] = parts[i] ? strlen(parts[i]) : 0;
+    char *o = total < cap ? buf : (*heap = spy_xmalloc(total + 1)), *w = o;
+    for (size_t i = 0; i < n; i++) {
+        if (lens[i])
+            memcpy(w, parts[i], lens[i]);
+        w += lens[i];
+    }
+    *w = '\0';
+    *len = total;
+    return o;
+}

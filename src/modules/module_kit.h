@@ -43,4 +43,12 @@ bool spy_kit_has_column(sqlite3 *db, const char *table, const char *column);
 const char *spy_kit_str(const json_t *rec, const char *key);
 json_int_t spy_kit_int(const json_t *rec, const char *key);
 
+/* parts[0..n) (NULL is "", n <= SPY_KIT_JOIN_MAX) one after the other,
+ * NUL-terminated: in buf (cap bytes) when they fit, else in *heap, which
+ * the caller frees; *len is the text's length. For timeline descriptions built for every row of
+ * a large artifact, where asprintf cost more than the row. */
+#define SPY_KIT_JOIN_MAX 8
+const char *spy_kit_join(char *buf, size_t cap, char **heap, size_t *len, const char *const *parts,
+                         size_t n);
+
 #endif

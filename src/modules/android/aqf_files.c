@@ -225,18 +225,13 @@ static void timeline_vals(spy_mod_ctx *ctx, const fl_vals *v)
 {
     const char *const *t = v->t;
     const char *path = v->path;
-    /* "path (context)", by hand and on the stack: 1.2M rows of it */
-    char small[512], *data = NULL;
+    /* "path (context)", on the stack: 1.2M rows of it */
+    char small[512], *heap = NULL;
+    const char *data = path;
     size_t ld = path ? strlen(path) : 0;
     if (v->context && *v->context) {
-        const char *p = path ? path : "None";
-        size_t lp = path ? ld : 4, lc = strlen(v->context);
-        data = lp + lc + 4 <= sizeof small ? small : spy_xmalloc(lp + lc + 4);
-        memcpy(data, p, lp);
-        memcpy(data + lp, " (", 2);
-        memcpy(data + lp + 2, v->context, lc);
-        memcpy(data + lp + 2 + lc, ")", 2);
-        ld = lp + lc + 3;
+        const char *parts[] = {path ? path : "None", " (", v->context, ")"};
+        data = spy_kit_join(small, sizeof small, &heap, &ld, parts, 4);
     }
     /* Which times are equal, compared once: a time equal to an earlier
      * one is not a row of its own, and the MACB flags of a row are the
@@ -255,10 +250,9 @@ static void timeline_vals(spy_mod_ctx *ctx, const fl_vals *v)
         /* TIME_KEYS order: access, changed, modified */
         const char macb[5] = {eq[k][2] ? 'M' : '-', eq[k][0] ? 'A' : '-', eq[k][1] ? 'C' : '-', '-',
                               '\0'};
-        spy_timeline_event_n(ctx, t[k], tl[k], macb, 4, data ? data : path, ld);
+        spy_timeline_event_n(ctx, t[k], tl[k], macb, 4, data, ld);
     }
-    if (data != small)
-        free(data);
+    free(heap);
 }
 
 static void fl_check(spy_mod_ctx *ctx, const json_t *r)

@@ -8,6 +8,7 @@
 #include "core/mem.h"
 #include "modules/android/dumpsys_parse.h"
 #include "modules/android/dumpsys_section.h"
+#include "modules/module_kit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -101,25 +102,6 @@ static void check(spy_mod_ctx *ctx, const json_t *rec)
     }
 }
 
-/* "<pkg> access to <name>: <access>" in buf (cap bytes) when it fits, else
- * on the heap (*heap, to free): asprintf cost more than the event itself. */
-static const char *event_text(char *buf, size_t cap, char **heap, const char *pkg, const char *name,
-                              const char *access)
-{
-    static const char mid[] = " access to ", sep[] = ": ";
-    size_t np = strlen(pkg), nn = strlen(name), na = strlen(access);
-    size_t n = np + sizeof mid - 1 + nn + sizeof sep - 1 + na;
-    char *o = n < cap ? buf : (*heap = spy_xmalloc(n + 1));
-    char *w = o;
-    memcpy(w, pkg, np), w += np;
-    memcpy(w, mid, sizeof mid - 1), w += sizeof mid - 1;
-    memcpy(w, name, nn), w += nn;
-    memcpy(w, sep, sizeof sep - 1), w += sizeof sep - 1;
-    memcpy(w, access, na), w += na;
-    *w = '\0';
-    return o;
-}
-
 static void timeline(spy_mod_ctx *ctx, const json_t *rec)
 {
     const char *pkg = spy_dumpsys_str(rec, "package_name");
@@ -136,9 +118,11 @@ static void timeline(spy_mod_ctx *ctx, const json_t *rec)
             if (!name)
                 name = spy_dumpsys_str(perm, "name");
             const char *access = spy_dumpsys_str(e, "access");
+            const char *parts[] = {pkg, " access to ", name, ": ", access};
             char buf[512], *heap = NULL;
-            spy_timeline_event(ctx, ts, access,
-                               event_text(buf, sizeof buf, &heap, pkg, name, access));
+            size_t n;
+            const char *data = spy_kit_join(buf, sizeof buf, &heap, &n, parts, 5);
+            spy_timeline_event_n(ctx, ts, strlen(ts), access, access ? strlen(access) : 0, data, n);
             free(heap);
         }
     }

@@ -11,7 +11,6 @@
 #include "modules/module_kit.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 static int emit_package(json_t *rec, void *ud)
 {
@@ -53,15 +52,10 @@ static void packages_check(spy_mod_ctx *ctx, const json_t *r)
 static void packages_timeline(spy_mod_ctx *ctx, const json_t *r)
 {
     const char *pkg = spy_kit_str(r, "package_name");
-    if (!pkg)
-        pkg = "None";
-    /* on the stack when it fits: asprintf cost more than the three rows */
-    static const char lead[] = "Install or update of package ";
-    size_t n = strlen(pkg);
+    const char *parts[] = {"Install or update of package ", pkg ? pkg : "None"};
     char buf[512], *heap = NULL;
-    char *data = sizeof lead + n <= sizeof buf ? buf : (heap = spy_xmalloc(sizeof lead + n));
-    memcpy(data, lead, sizeof lead - 1);
-    memcpy(data + sizeof lead - 1, pkg, n + 1);
+    size_t n;
+    const char *data = spy_kit_join(buf, sizeof buf, &heap, &n, parts, 2);
     static const char *const events[][2] = {{"timestamp", "package_install"},
                                             {"first_install_time", "package_first_install"},
                                             {"last_update_time", "package_last_update"}};
