@@ -21,7 +21,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Spaces available for one line's indentation (SPY_MAX_EMIT_DEPTH levels of
  * 4); deeper or wider indentation takes the slow path. */
@@ -52,22 +51,13 @@ spy_jw *spy_jw_new_mem(int indent)
     return jw_new(-1, indent);
 }
 
-/* write(2) until done: a short write or EINTR is not an error. */
 static int jw_write_fd(spy_jw *w, const char *p, size_t n)
 {
-    while (n > 0) {
-        ssize_t r = write(w->fd, p, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            w->saved_errno = r < 0 ? errno : EIO;
-            w->err = SPY_EIO;
-            return w->err;
-        }
-        spy_writeback_note(w->fd, &w->unsynced, (size_t)r);
-        p += r;
-        n -= (size_t)r;
+    if (spy_write_all(w->fd, p, n) != SPY_OK) {
+        w->saved_errno = errno;
+        return w->err = SPY_EIO;
     }
+    spy_writeback_note(w->fd, &w->unsynced, n);
     return SPY_OK;
 }
 
