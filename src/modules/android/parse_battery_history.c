@@ -37,16 +37,10 @@ static inline spy_text strip_fast(spy_text t)
 }
 
 /* Python's strip() of a history line, which is usually indented by spaces
- * and ends in printable ASCII: then only the spaces go, without the calls. */
+ * (spy_text_lstrip skips them in blocks) and ends in printable ASCII. */
 static inline spy_text strip_line(spy_text t)
 {
-    const char *p = t.p, *end = t.p + t.n;
-    uint64_t w;
-    while (end - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020ull))
-        p += 8;
-    while (p < end && *p == ' ')
-        p++;
-    return strip_fast(spy_text_of(p, (size_t)(end - p)));
+    return strip_fast(spy_text_lstrip(t));
 }
 
 /* "+job=<uid>:<service>" / "-job=..."; the first "+job"/"-job" is at at,
@@ -63,11 +57,8 @@ static bool job(spy_text line, const char *key, long at, event *e)
     if (!colon)
         return false;
     e->uid = spy_text_of(p, (size_t)(colon - p));
-    spy_text svc = strip_fast(spy_text_of(colon + 1, (size_t)(end - colon - 1)));
-    while (svc.n && svc.p[0] == '"') /* strip_chars("\"") */
-        svc.p++, svc.n--;
-    while (svc.n && svc.p[svc.n - 1] == '"')
-        svc.n--;
+    spy_text svc =
+        spy_text_strip_chars(strip_fast(spy_text_of(colon + 1, (size_t)(end - colon - 1))), "\"");
     e->service = svc;
     const char *slash = svc.n ? memchr(svc.p, '/', svc.n) : NULL;
     e->package = slash ? spy_text_of(svc.p, (size_t)(slash - svc.p)) : svc;
@@ -191,23 +182,7 @@ static void put_value(spy_flat *r, size_t k, const char *p, size_t n, size_t *o)
 static void build(spy_flat *r, spy_text line, const event *e)
 {
     spy_text rest = line, first, second = {"", 0};
-    /* the time token ends at a ' ' in the usual line; any other byte that
-     * could end it (other whitespace, non-ASCII) leaves it to split() */
-    const char *q = line.p, *end = line.p + line.n;
-    uint64_t x;
-    /* eight bytes at a time while none is <= ' ' (x - 0x21 borrows) or
-     * >= 0x80; a borrow only follows a flagged byte, so "none" is exact */
-    while (end - q >= 8 &&
-           (memcpy(&x, q, 8), (((x - 0x2121212121212121ull) | x) & 0x8080808080808080ull) == 0))
-        q += 8;
-    while (q < end && (unsigned char)*q > ' ' && (unsigned char)*q < 0x80)
-        q++;
-    if (q < end && *q == ' ' && q > line.p) {
-        first = spy_text_of(line.p, (size_t)(q - line.p));
-        rest = spy_text_of(q, (size_t)(end - q));
-    } else {
-        spy_text_word(&rest, &first);
-    }
+    spy_text_word(&rest, &first);
     bool abs_time = first.n == 5 && first.p[2] == '-' && spy_text_word(&rest, &second) &&
                     memchr(second.p, ':', second.n) != NULL;
     spy_text svc = e->no_service ? spy_text_of("", 0) : e->service;
