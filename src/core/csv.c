@@ -68,6 +68,17 @@ static inline char *csv_special(char *o, char c)
     return o + 2;
 }
 
+#ifdef __SSE2__
+/* The mask of the bytes of x that need more than a copy. */
+static inline unsigned special_mask(__m128i x)
+{
+    const __m128i dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_setzero_si128()),
+                             _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* Escapes s[0..n) onto o: '"' doubled, '\\' escaped, NUL (a field
  * separator in packed rows) becomes "," between the quotes, everything else
  * copied. o needs 3 bytes per NUL and 2 per other byte; returns the new end.
@@ -83,7 +94,7 @@ static char *csv_escape(char *o, const char *s, size_t n, const char *lim)
 {
     size_t i = 0;
 #ifdef __SSE2__
-    const __m128i nul = _mm_setzero_si128(), dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    const __m128i nul = _mm_setzero_si128();
     /* While the room left is at least the text left, clean steps (o and i
      * move together) keep it so: only a special byte, which takes more
      * room than it reads, asks again. */
@@ -91,9 +102,7 @@ static char *csv_escape(char *o, const char *s, size_t n, const char *lim)
         unsigned mask;
         do {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, nul),
-                                     _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
-            mask = (unsigned)_mm_movemask_epi8(m);
+            mask = special_mask(x);
             _mm_storeu_si128((__m128i *)(void *)o, x);
             if (mask)
                 break;
@@ -116,9 +125,7 @@ static char *csv_escape(char *o, const char *s, size_t n, const char *lim)
         while (i < n && lim - o >= 16) {
             unsigned left = (unsigned)(n - i);
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(tail + 16 - left));
-            __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, nul),
-                                     _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
-            unsigned mask = (unsigned)_mm_movemask_epi8(m) & ((1u << left) - 1u);
+            unsigned mask = special_mask(x) & ((1u << left) - 1u);
             _mm_storeu_si128((__m128i *)(void *)o, x);
             if (!mask) {
                 o += left;
@@ -196,14 +203,6 @@ size_t spy_csv_packed_row(char *out, const char *packed, size_t size)
 }
 
 #ifdef __SSE2__
-/* The mask of the bytes of x that need more than a copy. */
-static inline unsigned special_mask(__m128i x)
-{
-    const __m128i dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_setzero_si128()),
-                             _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
-    return (unsigned)_mm_movemask_epi8(m);
-}
 
 /* Escapes c[0..len) (len <= 16; m: its special bytes) onto o, room to
  * spare. c[0..32) must be readable. The step's specials are walked from
