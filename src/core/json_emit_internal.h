@@ -17,6 +17,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* A string is escaped JW_CHUNK input bytes per reservation: at most 6 output
  * bytes each (\u00XX), so a chunk always fits the fd buffer and a string of
  * any length streams through it. */
@@ -99,6 +103,19 @@ static inline uint64_t jw_special8(uint64_t x)
     uint64_t hi = x | (x + JW_ONES); /* 0x7F..0xFF */
     return (lt | zq | zb | hi) & JW_HIGHS;
 }
+
+#ifdef __SSE2__
+/* jw_special8 for 16 bytes, as a bit mask: a signed compare with 0x20
+ * flags both the controls and the bytes from 0x80 up. */
+static inline unsigned jw_special16(__m128i x)
+{
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
 
 /* Escapes the bytes that start in s[0..n) at o, which has room for 6n +
  * JW_SLACK bytes; a UTF-8 sequence may run past n (avail bytes readable).

@@ -114,15 +114,9 @@ char *jw_escape(char *o, const unsigned char *s, size_t n, size_t avail, size_t 
     size_t i = 0;
     for (;;) {
 #ifdef __SSE2__
-        /* 16 bytes per step: a signed compare with 0x20 flags both the
-         * controls and the bytes from 0x80 up. */
-        const __m128i sp = _mm_set1_epi8(0x20), dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
-                      del = _mm_set1_epi8(0x7F);
-        while (i + 16 <= n) {
+        while (i + 16 <= n) { /* 16 bytes per step */
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, sp), _mm_cmpeq_epi8(x, dq)),
-                                     _mm_or_si128(_mm_cmpeq_epi8(x, bs), _mm_cmpeq_epi8(x, del)));
-            if (_mm_movemask_epi8(m))
+            if (jw_special16(x))
                 break;
             _mm_storeu_si128((__m128i *)(void *)o, x);
             o += 16;

@@ -124,11 +124,7 @@ static inline char *jw_flat_str(char *o, const char *s, size_t n, bool plain, bo
         for (size_t i = 0; i < n; i += 16) {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
             if (!plain) {
-                __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
-                                                      _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
-                                         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
-                                                      _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F))));
-                m = (unsigned)_mm_movemask_epi8(e);
+                m = jw_special16(x);
                 if (n - i < 16)
                     m &= (1u << (n - i)) - 1u;
                 if (m)
