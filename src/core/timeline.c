@@ -127,42 +127,15 @@ static int add_rows(spy_timeline *t, tl_rows *rows, bool refill)
 int spy_timeline_add(spy_timeline *t, const char *timestamp, const char *plugin, const char *event,
                      const char *description)
 {
-    /* Packed straight into the shared buffer's blocks under the lock (not
-     * into a one-row buffer of its own, a block and a pointer array each),
-     * new blocks taken from the pool as batches do. Blocks are a fraction
-     * of a small run budget, so it still holds a few rows a run. */
+    /* One row at a time (modules stage theirs in batches instead). */
     const char *f[4] = {timestamp, plugin, event, description};
     size_t len[4];
     tl_field_lens(f, len);
-    size_t block = t->run_bytes / 4;
-    block = block < 256 ? 256 : block > SPY_TIMELINE_BLOCK_BYTES ? SPY_TIMELINE_BLOCK_BYTES : block;
-    tl_rows full = {0};
-    pthread_mutex_lock(&t->lock);
-    int rc = tl_err(t);
-    if (rc == SPY_OK) {
-        bool block_full = false;
-        if (!t->rows.blocks)
-            tl_pool_take(t, &t->rows);
-        bool ok = tl_row_add(&t->rows, f, len, block, &block_full);
-        if (ok && block_full) { /* the next block from the pool, if any */
-            tl_pool_take(t, &t->rows);
-            ok = tl_row_add(&t->rows, f, len, block, NULL);
-        }
-        if (!ok)
-            rc = SPY_ELIMIT;
-    }
-    if (rc == SPY_OK) {
-        __atomic_add_fetch(&t->total, 1, __ATOMIC_RELAXED);
-        if (t->rows.bytes >= t->run_bytes) { /* take the full buffer; spill it unlocked */
-            full = t->rows;
-            memset(&t->rows, 0, sizeof t->rows);
-        }
-    }
-    pthread_mutex_unlock(&t->lock);
-    if (rc == SPY_ELIMIT)
+    tl_rows one = {0};
+    if (!tl_row_add(&one, f, len, 0, NULL))
         return tl_fail(t, SPY_ELIMIT, "add a row", 0);
-    if (rc == SPY_OK && full.n)
-        rc = tl_spill(t, &full);
+    int rc = add_rows(t, &one, false);
+    tl_rows_free(&one);
     return rc;
 }
 

@@ -183,8 +183,6 @@ void tl_rows_free(tl_rows *r);
 void tl_pool_put(spy_timeline *t, tl_rows *r);
 /* Gives an empty batch a block from the pool, if any (lock held). */
 void tl_pool_get(spy_timeline *t, tl_rows *r);
-/* Gives r a pooled block to fill next, if any (lock held). */
-bool tl_pool_take(spy_timeline *t, tl_rows *r);
 
 /* ---- timeline_sort.c -------------------------------------------------- */
 

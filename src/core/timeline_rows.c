@@ -81,26 +81,18 @@ void tl_pool_put(spy_timeline *t, tl_rows *r)
     tl_rows_free(r);
 }
 
-/* Gives r a block from the pool, if any, as the block it fills next. */
-bool tl_pool_take(spy_timeline *t, tl_rows *r)
-{
-    tl_block *b = t->pool;
-    if (!b)
-        return false;
-    t->pool = b->next;
-    t->n_pool--;
-    b->next = r->blocks;
-    b->used = 0;
-    r->blocks = b;
-    r->bytes += sizeof *b + b->cap;
-    return true;
-}
-
 /* Gives an empty batch a block from the pool, if any. */
 void tl_pool_get(spy_timeline *t, tl_rows *r)
 {
-    if (!r->blocks)
-        tl_pool_take(t, r);
+    tl_block *b = t->pool;
+    if (!b || r->blocks)
+        return;
+    t->pool = b->next;
+    t->n_pool--;
+    b->next = NULL;
+    b->used = 0;
+    r->blocks = b;
+    r->bytes += sizeof *b + b->cap;
 }
 
 static void rows_push(tl_rows *r, tl_row *row)
