@@ -3,6 +3,7 @@
  * SYSTEM PROPERTIES block in one pass over its lines. */
 #include "acquire/android_internal.h"
 
+#include "core/blanks.h"
 #include "core/error.h"
 #include "core/limits.h"
 #include "core/log.h"
@@ -11,10 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define LOGGER "spyscan.acquire.android"
 
@@ -86,28 +83,9 @@ static void add_section(splitter *sp, const char *name, size_t nlen, size_t body
 static void one_line(splitter *sp, const char *text, size_t off, size_t n, size_t next)
 {
     const char *s = text + off;
-    /* dumpsys indents most lines by many spaces: sixteen, then eight at a
-     * time */
-#ifdef __SSE2__
-    const __m128i blank = _mm_set1_epi8(' ');
-    while (n >= 16) {
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)s), blank));
-        if (m != 0xFFFF) {
-            unsigned k = (unsigned)__builtin_ctz(~m); /* spaces before the first other byte */
-            s += k;
-            n -= k;
-            break;
-        }
-        s += 16;
-        n -= 16;
-    }
-#endif
-    uint64_t w;
-    while (n >= 8 && (memcpy(&w, s, 8), w == 0x2020202020202020ull)) {
-        s += 8;
-        n -= 8;
-    }
+    const char *t = spy_skip_blanks(s, s + n); /* the usual indentation */
+    n -= (size_t)(t - s);
+    s = t;
     while (n && is_ws((unsigned char)*s)) {
         s++;
         n--;

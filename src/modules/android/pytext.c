@@ -1,5 +1,6 @@
 #include "modules/android/pytext.h"
 
+#include "core/blanks.h"
 #include "core/mem.h"
 
 #include <stdint.h>
@@ -141,32 +142,12 @@ static size_t space_back(const unsigned char *start, const unsigned char *end)
     return 0;
 }
 
-/* Eight ' ' at q: dumpsys indents most lines by many spaces. */
-static bool word_blank(const unsigned char *q)
-{
-    uint64_t x;
-    memcpy(&x, q, sizeof x);
-    return x == ONES * ' ';
-}
-
 spy_text spy_text_lstrip(spy_text t)
 {
-    const unsigned char *p = (const unsigned char *)t.p, *end = p + t.n;
+    const unsigned char *end = (const unsigned char *)t.p + t.n;
+    const unsigned char *p =
+        (const unsigned char *)spy_skip_blanks(t.p, t.p + t.n); /* the usual indentation */
     size_t k;
-#ifdef __SSE2__
-    const __m128i blank = _mm_set1_epi8(' ');
-    while (end - p >= 16) {
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), blank));
-        if (m != 0xFFFF) {
-            p += __builtin_ctz(~m); /* the spaces before the first other byte */
-            break;
-        }
-        p += 16;
-    }
-#endif
-    while (end - p >= 8 && word_blank(p))
-        p += 8;
     while (p < end && (k = space_fwd(p, end)) != 0)
         p += k;
     return spy_text_of((const char *)p, (size_t)(end - p));
