@@ -1,6 +1,6 @@
 /* The dumpsys line helpers (modules/android/pytext.h) against plain
  * byte-at-a-time versions of the same rules: the block-at-a-time paths
- * (line ends, leading spaces, words) must cut every text the same way,
+ * (line ends, leading spaces, words, strip's shortcut) must cut every text the same way,
  * whatever the offset of a break or a space inside a block. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -89,6 +89,14 @@ static void test_against_reference(void **state)
         spy_text t = spy_text_lstrip(spy_text_of((const char *)buf, len));
         assert_ptr_equal(t.p, (const char *)p);
         assert_int_equal(t.n, (size_t)(end - p));
+        /* strip(): its shortcut keeps what rstrip(lstrip()) keeps, for
+         * texts cut at every length (so that any byte ends one) */
+        for (size_t cut = 0; cut <= len; cut += 1 + cut / 8) {
+            spy_text c = spy_text_of((const char *)buf + len - cut, cut);
+            spy_text a = spy_text_strip(c), b = spy_text_rstrip(spy_text_lstrip(c));
+            assert_ptr_equal(a.p, b.p);
+            assert_int_equal(a.n, b.n);
+        }
         spy_text rest = spy_text_of((const char *)buf, len), word;
         p = buf;
         for (;;) {

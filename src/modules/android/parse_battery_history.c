@@ -25,24 +25,6 @@ typedef struct event {
     bool no_service; /* top events: service is "" */
 } event;
 
-/* Python's strip() of t, without the calls when t neither starts nor
- * ends with a byte that can begin whitespace (the usual service). */
-static inline spy_text strip_fast(spy_text t)
-{
-    const unsigned char *u = (const unsigned char *)t.p;
-    if (t.n >= 3 && u[0] > ' ' && u[0] < 0x80 && u[t.n - 1] > ' ' && u[t.n - 1] < 0x80 &&
-        !(u[t.n - 3] == 0xe2 && u[t.n - 2] == 0x80))
-        return t; /* what spy_text_lstrip() and spy_text_rstrip() would keep */
-    return spy_text_strip(t);
-}
-
-/* Python's strip() of a history line, which is usually indented by spaces
- * (spy_text_lstrip skips them in blocks) and ends in printable ASCII. */
-static inline spy_text strip_line(spy_text t)
-{
-    return strip_fast(spy_text_lstrip(t));
-}
-
 /* "+job=<uid>:<service>" / "-job=..."; the first "+job"/"-job" is at at,
  * so the first "<key>=" (5 bytes) cannot be before it, and is usually
  * right there. */
@@ -57,8 +39,8 @@ static bool job(spy_text line, const char *key, long at, event *e)
     if (!colon)
         return false;
     e->uid = spy_text_of(p, (size_t)(colon - p));
-    spy_text svc =
-        spy_text_strip_chars(strip_fast(spy_text_of(colon + 1, (size_t)(end - colon - 1))), "\"");
+    spy_text svc = spy_text_strip_chars(
+        spy_text_strip(spy_text_of(colon + 1, (size_t)(end - colon - 1))), "\"");
     e->service = svc;
     const char *slash = svc.n ? memchr(svc.p, '/', svc.n) : NULL;
     e->package = slash ? spy_text_of(svc.p, (size_t)(slash - svc.p)) : svc;
@@ -224,7 +206,7 @@ int spy_parse_battery_history_flat(const char *text, size_t len, spy_flat_cb cb,
         if (spy_text_starts(line, "Battery History "))
             continue;
         /* stripped once: the blank test and put_time() both need it */
-        spy_text stripped = strip_line(line);
+        spy_text stripped = spy_text_strip(line);
         if (stripped.n == 0)
             break;
         event e = {0};

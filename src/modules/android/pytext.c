@@ -27,6 +27,12 @@ static size_t break_len(const unsigned char *p, const unsigned char *end)
     }
 }
 
+/* break_len with the call spared for bytes that cannot start a break. */
+static inline size_t break_at(const unsigned char *p, const unsigned char *end)
+{
+    return (*p <= 0x1e || *p == 0xc2 || *p == 0xe2) ? break_len(p, end) : 0;
+}
+
 void spy_lines_init(spy_lines *it, const char *text, size_t len)
 {
     it->p = text;
@@ -83,8 +89,7 @@ bool spy_lines_next(spy_lines *it, spy_text *line)
         /* at most 8 bytes (or the tail) byte by byte, then words again */
         const unsigned char *stop = end - q > 8 ? q + 8 : end;
         for (; q < stop; q++) {
-            /* only these lead bytes can start a break */
-            if ((*q <= 0x1e || *q == 0xc2 || *q == 0xe2) && (br = break_len(q, end)) != 0)
+            if ((br = break_at(q, end)) != 0)
                 goto found;
         }
         if (q >= end)
@@ -92,7 +97,7 @@ bool spy_lines_next(spy_lines *it, spy_text *line)
         continue;
 #ifdef __SSE2__
     flagged: /* the same test on the one byte the blocks flagged */
-        if ((*q <= 0x1e || *q == 0xc2 || *q == 0xe2) && (br = break_len(q, end)) != 0)
+        if ((br = break_at(q, end)) != 0)
             goto found;
         q++;
 #endif
@@ -173,6 +178,13 @@ spy_text spy_text_rstrip(spy_text t)
 
 spy_text spy_text_strip(spy_text t)
 {
+    /* Printable ASCII at both ends (the usual field) keeps all of t: no
+     * byte there starts or ends whitespace, unless the last one closes a
+     * three-byte sequence rstrip() looks back for. */
+    const unsigned char *u = (const unsigned char *)t.p;
+    if (t.n >= 3 && u[0] > ' ' && u[0] < 0x80 && u[t.n - 1] > ' ' && u[t.n - 1] < 0x80 &&
+        !(u[t.n - 3] == 0xe2 && u[t.n - 2] == 0x80))
+        return t;
     return spy_text_rstrip(spy_text_lstrip(t));
 }
 
