@@ -91,6 +91,21 @@ void andr_zcur_free(andr_zcur *c)
     c->block = NULL;
 }
 
+static bool src_pread(void *ud, uint64_t off, void *buf, size_t len);
+
+/* A ZIP of no entries: its end record alone, as Python's zipfile writes one.
+ * libarchive does not recognise it, which is no reason to call it
+ * truncated. */
+static bool empty_zip(andr_zip *z)
+{
+    static const unsigned char zeros[16];
+    unsigned char h[22];
+    /* After the signature: disk numbers, entry counts, directory size and
+     * offset, all zero; a comment may follow. */
+    return src_pread(z, 0, h, sizeof h) && !memcmp(h, "PK\x05\x06", 4) &&
+           !memcmp(h + 4, zeros, sizeof zeros);
+}
+
 int andr_zcur_reopen(andr_zcur *c, char **why)
 {
     drop_reader(c);
@@ -109,9 +124,10 @@ int andr_zcur_reopen(andr_zcur *c, char **why)
             /* The seekable reader starts from the central directory at the
              * end: without it libarchive only says it does not know the
              * format. */
-            *why = spy_xstrdup(!e || !strcmp(e, "Unrecognized archive format")
-                                   ? "truncated or damaged ZIP (no central directory)"
-                                   : e);
+            bool unknown = !e || !strcmp(e, "Unrecognized archive format");
+            *why = spy_xstrdup(unknown && empty_zip(c->z) ? "the ZIP holds no files"
+                               : unknown ? "truncated or damaged ZIP (no central directory)"
+                                         : e);
         }
         archive_read_free(ar);
         return SPY_EFORMAT;

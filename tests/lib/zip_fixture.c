@@ -4,13 +4,22 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A central directory entry to patch at zf_finish(). */
+typedef struct zf_mode {
+    char *name;
+    unsigned mode;
+} zf_mode;
 
 struct zf_zip {
     struct archive *ar;
     char *buf;
     size_t cap, used;
+    zf_mode *modes;
+    size_t n_modes;
 };
 
 time_t zf_default_mtime(void)
@@ -80,10 +89,66 @@ void zf_add_symlink(zf_zip *z, const char *name, const char *target)
     add(z, name, AE_IFLNK, NULL, 0, 0, target, false);
 }
 
+void zf_add_mode(zf_zip *z, const char *name, const void *data, size_t len, unsigned mode)
+{
+    add(z, name, AE_IFREG, data, len, 0, NULL, true);
+    z->modes = realloc(z->modes, (z->n_modes + 1) * sizeof *z->modes);
+    assert_non_null(z->modes);
+    z->modes[z->n_modes].name = strdup(name);
+    z->modes[z->n_modes++].mode = mode;
+}
+
+static unsigned le16(const unsigned char *p)
+{
+    return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)le16(p) | (uint32_t)le16(p + 2) << 16;
+}
+
+/* Sets the external attributes of the entries zf_add_mode() named, walking
+ * the central directory from the end record (no ZIP64: fixtures are small). */
+static void patch_modes(zf_zip *z)
+{
+    if (!z->n_modes)
+        return;
+    unsigned char *b = (unsigned char *)z->buf;
+    assert_true(z->used >= 22);
+    size_t eocd = z->used - 22;
+    while (eocd > 0 && memcmp(b + eocd, "PK\x05\x06", 4) != 0)
+        eocd--;
+    assert_memory_equal(b + eocd, "PK\x05\x06", 4);
+    size_t pos = le32(b + eocd + 16), n = le16(b + eocd + 10);
+    size_t patched = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(pos + 46 <= eocd);
+        assert_memory_equal(b + pos, "PK\x01\x02", 4);
+        size_t name_len = le16(b + pos + 28);
+        for (size_t k = 0; k < z->n_modes; k++) {
+            if (strlen(z->modes[k].name) != name_len ||
+                memcmp(b + pos + 46, z->modes[k].name, name_len) != 0)
+                continue;
+            b[pos + 5] = 3; /* version made by: Unix */
+            uint32_t ext = (uint32_t)z->modes[k].mode << 16;
+            for (int j = 0; j < 4; j++)
+                b[pos + 38 + j] = (unsigned char)(ext >> (8 * j));
+            patched++;
+        }
+        pos += 46 + name_len + le16(b + pos + 30) + le16(b + pos + 32);
+    }
+    assert_int_equal(patched, z->n_modes);
+    for (size_t k = 0; k < z->n_modes; k++)
+        free(z->modes[k].name);
+    free(z->modes);
+}
+
 void *zf_finish(zf_zip *z, size_t *len)
 {
     assert_int_equal(archive_write_close(z->ar), ARCHIVE_OK);
     archive_write_free(z->ar);
+    patch_modes(z);
     void *out = malloc(z->used ? z->used : 1);
     assert_non_null(out);
     memcpy(out, z->buf, z->used);

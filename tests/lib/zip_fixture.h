@@ -18,6 +18,13 @@ void zf_add_str(zf_zip *z, const char *name, const char *text);
 void zf_add_stored(zf_zip *z, const char *name, const void *data, size_t len);
 void zf_add_dir(zf_zip *z, const char *name);
 void zf_add_symlink(zf_zip *z, const char *name, const char *target);
+/* A member libarchive's writer cannot make (it writes regular files,
+ * folders and links only): written as a regular file holding data, then
+ * its central directory entry gets "made by Unix" and mode (S_IFCHR,
+ * S_IFBLK, S_IFIFO, S_IFLNK, S_IFSOCK | permissions) in the high half of
+ * its external attributes, where Info-ZIP keeps it and libarchive's
+ * seekable reader takes the entry's type from. */
+void zf_add_mode(zf_zip *z, const char *name, const void *data, size_t len, unsigned mode);
 /* The archive bytes (malloc'd, *len set); frees z. */
 void *zf_finish(zf_zip *z, size_t *len);
 /* zf_finish() written to path. */

@@ -12,10 +12,14 @@
 #include "testutil.h"
 #include "zip_fixture.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 static char *root;
 
@@ -423,6 +427,348 @@ static void test_check_androidqf_runs_nested_modules(void **state)
     free(dir);
 }
 
+/* ---- bad input: truncated, empty, not regular files ----------------------- */
+
+static char *logbuf;
+static size_t loglen;
+static FILE *log_file;
+
+/* Console lines, warnings included, into a buffer until log_end(). */
+static void log_begin(void)
+{
+    log_file = open_memstream(&logbuf, &loglen);
+    spy_log_set_quiet(false);
+    spy_log_set_console(log_file);
+}
+
+static char *log_end(void)
+{
+    fflush(log_file);
+    spy_log_set_console(NULL);
+    spy_log_set_quiet(true);
+    fclose(log_file);
+    return logbuf;
+}
+
+/* The console line of a record, as log.c prints it. */
+static void assert_line(const char *log, const char *label, const char *msg)
+{
+    char line[2048];
+    snprintf(line, sizeof line, "%-14s [spyscan.acquire.android] %s\n", label, msg);
+    if (!strstr(log, line))
+        fail_msg("missing line: %s-- in --\n%s", line, log);
+}
+
+static size_t occurrences(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static bool exists(const char *dir, const char *name)
+{
+    char *p = tu_join(dir, name);
+    struct stat st;
+    bool yes = lstat(p, &st) == 0;
+    free(p);
+    return yes;
+}
+
+/* The first n bytes of needle in hay[0..len), or NULL. */
+static const char *find_bytes(const char *hay, size_t len, const char *needle, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++)
+        if (!memcmp(hay + i, needle, n))
+            return hay + i;
+    return NULL;
+}
+
+/* Little-endian fields of the ZIP end record. */
+static size_t le(const char *p, int n)
+{
+    size_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | (unsigned char)p[i];
+    return v;
+}
+
+/* An AndroidQF ZIP as AndroidQF streams it: one top folder, the nested
+ * bug report stored last but one (AndroidQF adds it after the commands). */
+static char *qf_zip(const char *name, bool nested_stored, size_t *len)
+{
+    zf_zip *z = zf_new();
+    zf_add_str(z, "acq/acquisition.json", ACQ_JSON);
+    zf_add_str(z, "acq/getprop.txt", "[ro.product.model]: [Pixel 7]\n");
+    zf_add_str(z, "acq/packages.json", "[]");
+    size_t blen = 0;
+    void *br = bugreport_zip("com.spy.cut", &blen);
+    if (nested_stored)
+        zf_add_stored(z, "acq/bugreport.zip", br, blen);
+    else
+        zf_add(z, "acq/bugreport.zip", br, blen, 0);
+    free(br);
+    zf_add_str(z, "acq/logs/kernel.log", "log");
+    char *path = tu_join(root, name);
+    zf_finish_to(z, path);
+    free(tu_read(path, len));
+    return path;
+}
+
+/* The cut file fails to open with exactly this line, and check-androidqf
+ * on it ends with 3 and runs no module. */
+static void assert_unusable(const char *path, const char *why)
+{
+    spy_acq acq;
+    log_begin();
+    assert_int_equal(spy_androidqf_open(path, &acq), SPY_EFORMAT);
+    char *log = log_end();
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s: %s", path, why);
+    assert_line(log, "ERROR", msg);
+    assert_int_equal(occurrences(log, "\n"), 1); /* that line only */
+    free(log);
+    char *out = tu_join(root, "out-cut");
+    log_begin();
+    assert_int_equal(check(&spy_cmd_android_check_androidqf, path, out, NULL), 3);
+    free(log_end());
+    assert_false(exists(out, "test_aqf.json"));
+    assert_false(exists(out, "test_bugreport.json"));
+    assert_false(exists(out, "alerts.json"));
+    tu_rmtree(out);
+    free(out);
+}
+
+static void test_truncated_zip(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *full = qf_zip("full.zip", false, &len);
+    char *bytes = tu_read(full, NULL);
+    size_t eocd = len - 22; /* no archive comment */
+    assert_memory_equal(bytes + eocd, "PK\x05\x06", 4);
+    size_t cd = le(bytes + eocd + 16, 4);
+    /* Inside getprop.txt's deflated data, halfway through the members,
+     * inside the central directory, just before the end record, inside it. */
+    const char *getprop = find_bytes(bytes, len, "acq/getprop.txt", 15);
+    assert_non_null(getprop);
+    const char *lh = getprop - 30; /* its local header */
+    assert_memory_equal(lh, "PK\x03\x04", 4);
+    size_t data = (size_t)(getprop - bytes) + 15 + le(lh + 28, 2);
+    /* Sizes follow the data (a data descriptor): the central directory's. */
+    const char *central = find_bytes(bytes + cd, len - cd, "acq/getprop.txt", 15);
+    assert_non_null(central);
+    assert_memory_equal(central - 46, "PK\x01\x02", 4);
+    size_t packed = le(central - 46 + 20, 4);
+    assert_true(packed > 4);
+    size_t cuts[] = {data + packed / 2, cd / 2, cd + 50, eocd, len - 5};
+    char *cut = tu_join(root, "cut.zip");
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        assert_true(cuts[i] < len);
+        tu_write(cut, bytes, cuts[i]);
+        assert_unusable(cut, "Invalid AndroidQF archive: truncated or damaged ZIP (no central "
+                             "directory)");
+    }
+    free(bytes);
+    free(full);
+
+    /* A stored nested report cut right after its own end record: the
+     * outer archive now ends with a valid-looking ZIP end record, whose
+     * offsets are the nested report's. */
+    char *stored = qf_zip("stored.zip", true, &len);
+    bytes = tu_read(stored, NULL);
+    /* Stored, the nested report's end record is the first in the bytes. */
+    const char *inner_end = find_bytes(bytes, len, "PK\x05\x06", 4);
+    assert_non_null(inner_end);
+    assert_true((size_t)(inner_end - bytes) + 22 < len - 22); /* not the outer one */
+    tu_write(cut, bytes, (size_t)(inner_end - bytes) + 22);
+    /* libarchive, like Python's zipfile under MVT, takes the bytes before
+     * that ZIP for a prefix (a self-extracting stub): what is left is the
+     * nested report, named as such, and check-androidqf runs nothing. */
+    assert_unusable(cut, "this is an Android bug report, not an AndroidQF acquisition: use "
+                         "'spyscan android check-bugreport'");
+    spy_acq acq;
+    assert_int_equal(spy_bugreport_open(cut, &acq), SPY_OK);
+    const char *want[] = {"main_entry.txt", "bugreport-main.txt",
+                          "FS/data/tombstones/tombstone_00"};
+    const char *globs[] = {"*", NULL};
+    spy_query q = {.globs = globs};
+    spy_artifacts arts = {0};
+    assert_int_equal(spy_acq_find(&acq, &q, &arts), SPY_OK);
+    assert_int_equal(arts.n, 3);
+    for (size_t i = 0; i < arts.n; i++)
+        assert_string_equal(arts.v[i].path, want[i]);
+    spy_artifacts_free(&arts);
+    char *crash = read_text(&acq, "FS/data/tombstones/tombstone_00");
+    assert_string_equal(crash, "crash");
+    free(crash);
+    spy_acq_close(&acq);
+    free(bytes);
+    free(stored);
+    free(cut);
+}
+
+static void test_empty_acquisition(void **state)
+{
+    (void)state;
+    char *empty = tu_join(root, "empty");
+    assert_int_equal(mkdir(empty, 0700), 0);
+    assert_unusable(empty, "holds no files: not an AndroidQF acquisition");
+    /* Only empty folders: still no file. */
+    char *sub = tu_join(empty, "logs");
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_unusable(empty, "holds no files: not an AndroidQF acquisition");
+
+    char *zero = tu_join(root, "zero.zip");
+    tu_write(zero, "", 0);
+    assert_unusable(zero, "an empty file, not a ZIP");
+
+    /* A valid ZIP of no members (just the end record), and one of folders. */
+    zf_zip *z = zf_new();
+    char *none = tu_join(root, "none.zip");
+    zf_finish_to(z, none);
+    size_t len = 0;
+    free(tu_read(none, &len));
+    assert_int_equal(len, 22);
+    assert_unusable(none, "Invalid AndroidQF archive: the ZIP holds no files");
+    z = zf_new();
+    zf_add_dir(z, "acq/");
+    zf_add_dir(z, "acq/logs/");
+    char *dirs = tu_join(root, "dirs.zip");
+    zf_finish_to(z, dirs);
+    assert_unusable(dirs, "holds no files: not an AndroidQF acquisition");
+    free(dirs);
+    free(none);
+    free(zero);
+    free(sub);
+    free(empty);
+}
+
+/* A character device (/dev/zero's numbers) at path; false when this
+ * process may not make one (not root, or a container refusing it). */
+static bool make_device(const char *path)
+{
+    if (mknod(path, S_IFCHR | 0644, makedev(1, 5)) == 0)
+        return true;
+    print_message("mknod %s failed (errno %d): the device part is skipped\n", path, errno);
+    return false;
+}
+
+static void test_folder_fifo_and_device(void **state)
+{
+    (void)state;
+    /* A FIFO opened for reading blocks until a writer comes: the test dies
+     * of SIGALRM if the reader ever does that. */
+    alarm(20);
+    char *dir = af_androidqf_dir(root);
+    af_write_str(dir, "getprop.txt", "[ro.product.model]: [Pixel 7]\n");
+    /* acquisition.json is read at open (the context): a FIFO there would
+     * hang it; a device named bugreport.zip would be read as the nested
+     * report. */
+    char *fifo = tu_join(dir, "acquisition.json");
+    char *logs = tu_join(dir, "logs");
+    char *pipe = tu_join(dir, "logs/logcat.pipe");
+    char *dev = tu_join(dir, "bugreport.zip");
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    assert_int_equal(mkdir(logs, 0700), 0);
+    assert_int_equal(mkfifo(pipe, 0644), 0);
+    bool have_dev = make_device(dev);
+
+    spy_acq acq;
+    log_begin();
+    assert_int_equal(spy_androidqf_open(dir, &acq), SPY_OK);
+    char *log = log_end();
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s: leaving out acquisition.json: not a regular file", dir);
+    assert_line(log, "WARNING", msg);
+    snprintf(msg, sizeof msg, "%s: leaving out logs/logcat.pipe: not a regular file", dir);
+    assert_line(log, "WARNING", msg);
+    snprintf(msg, sizeof msg, "%s: leaving out bugreport.zip: not a regular file", dir);
+    if (have_dev)
+        assert_line(log, "WARNING", msg);
+    free(log);
+    char first[512] = "";
+    assert_int_equal(count(&acq, "*", first, sizeof first), 1);
+    assert_string_equal(first, AF_QF_UUID "/getprop.txt");
+    assert_int_equal(json_object_size(spy_android_context(&acq)), 0);
+    char *text = read_text(&acq, AF_QF_UUID "/getprop.txt");
+    assert_string_equal(text, "[ro.product.model]: [Pixel 7]\n");
+    free(text);
+    spy_acq nested;
+    assert_int_equal(spy_androidqf_open_nested_bugreport(&acq, &nested), SPY_ENOTFOUND);
+    spy_acq_close(&acq);
+
+    /* check-androidqf completes on the regular files (MEDIUM only: 0). */
+    char *out = tu_join(root, "out");
+    log_begin();
+    assert_int_equal(check(&spy_cmd_android_check_androidqf, dir, out, NULL), 0);
+    free(log_end());
+    json_t *aqf = load(out, "test_aqf.json");
+    assert_int_equal(json_array_size(aqf), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(aqf, 0), "path")),
+                        AF_QF_UUID "/getprop.txt");
+    json_decref(aqf);
+    assert_false(exists(out, "test_bugreport.json"));
+
+    /* A listed file replaced by a FIFO before it is read: refused, not
+     * waited on. */
+    assert_int_equal(spy_androidqf_open(dir, &acq), SPY_OK);
+    char *getprop = tu_join(dir, "getprop.txt");
+    assert_int_equal(unlink(getprop), 0);
+    assert_int_equal(mkfifo(getprop, 0644), 0);
+    spy_artifact art = {.path = AF_QF_UUID "/getprop.txt"};
+    void *buf = NULL;
+    size_t len = 0;
+    log_begin();
+    assert_int_equal(spy_acq_read(&acq, &art, 1024, &buf, &len), SPY_EIO);
+    log = log_end();
+    snprintf(msg, sizeof msg, "%s: %s/getprop.txt is not a regular file", dir, AF_QF_UUID);
+    assert_line(log, "ERROR", msg);
+    free(log);
+    assert_null(buf);
+    spy_acq_close(&acq);
+    alarm(0);
+    free(getprop);
+    free(out);
+    free(dev);
+    free(pipe);
+    free(logs);
+    free(fifo);
+    free(dir);
+}
+
+/* ZIP members that are not regular files are left out of an AndroidQF
+ * ZIP as of a bug report's (test_android_bugreport has every kind). */
+static void test_zip_device_members(void **state)
+{
+    (void)state;
+    zf_zip *z = zf_new();
+    zf_add_str(z, "acq/getprop.txt", "[ro.product.model]: [Pixel 7]\n");
+    zf_add_mode(z, "acq/acquisition.json", "", 0, S_IFCHR | 0644);
+    zf_add_mode(z, "acq/bugreport.zip", "", 0, S_IFBLK | 0644);
+    char *zip = tu_join(root, "acq.zip");
+    zf_finish_to(z, zip);
+    spy_acq acq;
+    log_begin();
+    assert_int_equal(spy_androidqf_open(zip, &acq), SPY_OK);
+    char *log = log_end();
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s: leaving out member 'acq/acquisition.json': a device", zip);
+    assert_line(log, "WARNING", msg);
+    snprintf(msg, sizeof msg, "%s: leaving out member 'acq/bugreport.zip': a device", zip);
+    assert_line(log, "WARNING", msg);
+    free(log);
+    char first[512] = "";
+    assert_int_equal(count(&acq, "*", first, sizeof first), 1);
+    assert_string_equal(first, "acq/getprop.txt");
+    assert_int_equal(json_object_size(spy_android_context(&acq)), 0);
+    spy_acq nested;
+    assert_int_equal(spy_androidqf_open_nested_bugreport(&acq, &nested), SPY_ENOTFOUND);
+    spy_acq_close(&acq);
+    free(zip);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +777,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_zip_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_bugreport, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_androidqf_runs_nested_modules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_zip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_acquisition, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_folder_fifo_and_device, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zip_device_members, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

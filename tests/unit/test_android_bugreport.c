@@ -5,16 +5,19 @@
 #include "acquire/android.h"
 #include "android_fixture.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "testutil.h"
 #include "zip_fixture.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -378,6 +381,34 @@ static void test_zip_bomb_is_stopped(void **state)
     free(path);
 }
 
+static char *logbuf;
+static size_t loglen;
+static FILE *log_file;
+
+/* Console lines, warnings included, into a buffer until log_end(). */
+static void log_begin(void)
+{
+    log_file = open_memstream(&logbuf, &loglen);
+    spy_log_set_console(log_file);
+}
+
+static char *log_end(void)
+{
+    fflush(log_file);
+    spy_log_set_console(NULL);
+    fclose(log_file);
+    return logbuf;
+}
+
+/* The console line "<label> [spyscan.acquire.android] <path>: <msg>". */
+static void assert_line(const char *log, const char *label, const char *path, const char *msg)
+{
+    char line[2048];
+    snprintf(line, sizeof line, "%-14s [spyscan.acquire.android] %s: %s\n", label, path, msg);
+    if (!strstr(log, line))
+        fail_msg("missing line: %s-- in --\n%s", line, log);
+}
+
 static void test_bad_inputs(void **state)
 {
     (void)state;
@@ -424,6 +455,15 @@ static void test_bad_inputs(void **state)
     tu_write_str(junk, "ANDROID BACKUP\n5\n1\nnone\n");
     assert_int_equal(spy_bugreport_open(junk, &acq), SPY_EFORMAT);
     free(junk);
+    /* A valid ZIP of no members is empty, not truncated. */
+    char *none = tu_join(root, "none.zip");
+    zf_finish_to(zf_new(), none);
+    log_begin();
+    assert_int_equal(spy_bugreport_open(none, &acq), SPY_EFORMAT);
+    char *log = log_end();
+    assert_line(log, "ERROR", none, "Invalid bugreport archive: the ZIP holds no files");
+    free(log);
+    free(none);
 
     /* Folders that are not bug reports. */
     char *empty = tu_join(root, "empty");
@@ -445,6 +485,156 @@ static void test_bad_inputs(void **state)
     free(empty);
 }
 
+/* ---- members that are not regular files ------------------------------------ */
+
+/* The file type libarchive's ZIP reader gives an entry. */
+static unsigned libarchive_type(const char *zip, const char *name)
+{
+    struct archive *ar = archive_read_new();
+    archive_read_support_format_zip_seekable(ar);
+    assert_int_equal(archive_read_open_filename(ar, zip, 65536), ARCHIVE_OK);
+    struct archive_entry *e;
+    unsigned type = 0;
+    while (archive_read_next_header(ar, &e) == ARCHIVE_OK)
+        if (!strcmp(archive_entry_pathname(e), name))
+            type = archive_entry_filetype(e);
+    archive_read_free(ar);
+    return type;
+}
+
+static void assert_paths(const spy_acq *acq, const char *const *want, size_t n_want)
+{
+    size_t n = 0;
+    char **all = paths_of(acq, "*", &n);
+    assert_int_equal(n, n_want);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(all[i], want[i]);
+    free_paths(all);
+}
+
+static void test_zip_members_not_regular_files(void **state)
+{
+    (void)state;
+    zf_zip *z = zf_new();
+    zf_add_str(z, "main_entry.txt", "dumpstate.txt");
+    zf_add_str(z, "dumpstate.txt", "DUMP OF SERVICE package:\nPackages:\n");
+    zf_add_mode(z, "FS/dev/zero", "", 0, S_IFCHR | 0644);
+    zf_add_mode(z, "FS/dev/block/sda", "", 0, S_IFBLK | 0600);
+    zf_add_mode(z, "FS/data/shadow", "/etc/shadow", 11, S_IFLNK | 0777);
+    zf_add_mode(z, "FS/data/socket", "", 0, S_IFSOCK | 0755);
+    zf_add_mode(z, "FS/data/fifo", "fifo bytes", 10, S_IFIFO | 0644);
+    zf_add_str(z, "FS/data/tombstones/tombstone_00", "crash 0");
+    char *zip = tu_join(root, "special.zip");
+    zf_finish_to(z, zip);
+    /* The fixture says what it means: libarchive reads those types back,
+     * except a FIFO, which it turns into a regular file (a workaround for
+     * Info-ZIP, which records the pipe it read from instead of a file). */
+    assert_int_equal(libarchive_type(zip, "FS/dev/zero"), AE_IFCHR);
+    assert_int_equal(libarchive_type(zip, "FS/dev/block/sda"), AE_IFBLK);
+    assert_int_equal(libarchive_type(zip, "FS/data/shadow"), AE_IFLNK);
+    assert_int_equal(libarchive_type(zip, "FS/data/socket"), AE_IFSOCK);
+    assert_int_equal(libarchive_type(zip, "FS/data/fifo"), AE_IFREG);
+
+    spy_acq acq;
+    log_begin();
+    assert_int_equal(spy_bugreport_open(zip, &acq), SPY_OK);
+    char *log = log_end();
+    assert_line(log, "WARNING", zip, "leaving out member 'FS/dev/zero': a device");
+    assert_line(log, "WARNING", zip, "leaving out member 'FS/dev/block/sda': a device");
+    assert_line(log, "WARNING", zip, "leaving out member 'FS/data/shadow': a symbolic link");
+    assert_line(log, "WARNING", zip, "leaving out member 'FS/data/socket': not a regular file");
+    free(log);
+    /* The FIFO's bytes are data in the archive like any file's: read, never
+     * a pipe opened. A hard link cannot be tested: libarchive's ZIP reader
+     * never sets one (ZIP has no hard-link record), so bad_type()'s hard
+     * link branch only guards against a future reader. */
+    const char *want[] = {"main_entry.txt", "dumpstate.txt", "FS/data/fifo",
+                          "FS/data/tombstones/tombstone_00"};
+    assert_paths(&acq, want, 4);
+    read_member(&acq, "FS/dev/zero", 100, SPY_ENOTFOUND, NULL);
+    read_member(&acq, "FS/dev/block/sda", 100, SPY_ENOTFOUND, NULL);
+    read_member(&acq, "FS/data/shadow", 100, SPY_ENOTFOUND, NULL);
+    read_member(&acq, "FS/data/socket", 100, SPY_ENOTFOUND, NULL);
+    read_member(&acq, "FS/data/fifo", 100, SPY_OK, "fifo bytes");
+    read_member(&acq, "FS/data/tombstones/tombstone_00", 100, SPY_OK, "crash 0");
+    const char *body = NULL;
+    size_t len = 0;
+    assert_int_equal(spy_android_dumpsys(&acq, "package", &body, &len), SPY_OK);
+    assert_int_equal(len, strlen("Packages:"));
+    spy_acq_close(&acq);
+    free(zip);
+}
+
+/* A character device (/dev/zero's numbers) at path; false when this
+ * process may not make one (not root, or a container refusing it). */
+static bool make_device(const char *path)
+{
+    if (mknod(path, S_IFCHR | 0644, makedev(1, 5)) == 0)
+        return true;
+    print_message("mknod %s failed (errno %d): the device part is skipped\n", path, errno);
+    return false;
+}
+
+static void test_folder_fifo_and_device(void **state)
+{
+    (void)state;
+    /* A FIFO opened for reading blocks until a writer comes: the test dies
+     * of SIGALRM if the reader ever does that. */
+    alarm(20);
+    char *dir = af_bugreport_dir(root, NULL);
+    af_write_str(dir, "main_entry.txt", "dumpstate.txt\n");
+    af_write_str(dir, "FS/data/tombstones/tombstone_00", "crash 0");
+    char *dumpstate = tu_join(dir, "dumpstate.txt");
+    char *fifo = tu_join(dir, "FS/data/tombstones/tombstone_01");
+    char *dev = tu_join(dir, "FS/data/tombstones/tombstone_02");
+    assert_int_equal(mkfifo(dumpstate, 0644), 0);
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    bool have_dev = make_device(dev);
+
+    spy_acq acq;
+    log_begin();
+    assert_int_equal(spy_bugreport_open(dir, &acq), SPY_OK);
+    char *log = log_end();
+    assert_line(log, "WARNING", dir, "leaving out dumpstate.txt: not a regular file");
+    assert_line(log, "WARNING", dir,
+                "leaving out FS/data/tombstones/tombstone_01: not a regular file");
+    if (have_dev)
+        assert_line(log, "WARNING", dir,
+                    "leaving out FS/data/tombstones/tombstone_02: not a regular file");
+    free(log);
+    const char *want[] = {"main_entry.txt", "FS/data/tombstones/tombstone_00"};
+    assert_paths(&acq, want, 2);
+    read_member(&acq, "FS/data/tombstones/tombstone_00", 100, SPY_OK, "crash 0");
+    read_member(&acq, "FS/data/tombstones/tombstone_01", 100, SPY_ENOTFOUND, NULL);
+    read_member(&acq, "FS/data/tombstones/tombstone_02", 100, SPY_ENOTFOUND, NULL);
+    /* The dumpstate file main_entry.txt names is the FIFO: no dumpstate. */
+    const char *body = NULL;
+    size_t len = 0;
+    log_begin();
+    assert_int_equal(spy_android_dumpsys(&acq, "package", &body, &len), SPY_ENOTFOUND);
+    log = log_end();
+    assert_line(log, "ERROR", dir,
+                "main_entry.txt names 'dumpstate.txt', which is not in the bug report");
+    free(log);
+    /* A listed file replaced by a FIFO before it is read: refused, not
+     * waited on. */
+    char *tomb = tu_join(dir, "FS/data/tombstones/tombstone_00");
+    assert_int_equal(unlink(tomb), 0);
+    assert_int_equal(mkfifo(tomb, 0644), 0);
+    log_begin();
+    read_member(&acq, "FS/data/tombstones/tombstone_00", 100, SPY_EIO, NULL);
+    log = log_end();
+    assert_line(log, "ERROR", dir, "FS/data/tombstones/tombstone_00 is not a regular file");
+    free(log);
+    spy_acq_close(&acq);
+    alarm(0);
+    free(tomb);
+    free(dev);
+    free(fifo);
+    free(dumpstate);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +644,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_zip_members_and_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zip_bomb_is_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_inputs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zip_members_not_regular_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_folder_fifo_and_device, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
