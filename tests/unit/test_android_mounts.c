@@ -1,7 +1,8 @@
 /* Mounts (spec/android.md §4.21): mount(8) lines of mounts.json (the
  * /proc/mounts lines skipped), read-write system partitions (HIGH),
  * suspicious options (MEDIUM) with the noatime allow-list, the file-path
- * indicator on the device (mvt-indicators/intellexa_predator), bad input. */
+ * indicators of mvt-indicators/intellexa_predator on mount points and
+ * devices, with near-miss decoys, bad input. */
 #include "aqf_test.h"
 
 #include "modules/android/mount_lines.h"
@@ -12,6 +13,16 @@
 extern const spy_module spy_mod_mounts;
 
 static const char *const PATTERNS[] = {"[file:path='/data/local/tmp/wd/']", NULL};
+
+/* The predator file paths in the order of predator.stix2, and reversed: a
+ * path under several of them is reported with the first in collection
+ * order, not the longest (MVT walks them in order). */
+static const char *const PREDATOR[] = {"[file:path='/data/local/tmp/wd/fs.db']",
+                                       "[file:path='/data/local/tmp/wd/pred.so']",
+                                       "[file:path='/data/local/tmp/wd/']", NULL};
+static const char *const PREDATOR_REVERSED[] = {"[file:path='/data/local/tmp/wd/']",
+                                                "[file:path='/data/local/tmp/wd/pred.so']",
+                                                "[file:path='/data/local/tmp/wd/fs.db']", NULL};
 
 static void run_text(const char *text, const char *stix, mh_result *r)
 {
@@ -69,6 +80,58 @@ static void test_mounts(void **state)
     free(text);
 }
 
+/* spec/iocs.md §6.2: the indicator less its trailing '/' is a
+ * case-sensitive prefix with no boundary check, so /data/local/tmp/wd and
+ * /data/local/tmp/wdx match, while /data/local/tmp/w, /data/local/tmpx/wd,
+ * /data/local/tmp, the path in the middle of a longer one and
+ * /data/Local/tmp/wd do not; the /proc/mounts line is not read. */
+static void test_near_miss(void **state)
+{
+    (void)state;
+    char *text = af_fixture("mounts", "mounts_near_miss.json", NULL);
+    char *stix = mh_stix(PREDATOR);
+    mh_result r;
+    run_text(text, stix, &r);
+    assert_int_equal(r.exit_code, 1);
+    assert_int_equal(json_array_size(r.records), 10);
+    mt_json(mt_rec(&r, 3),
+            "{\"device\":\"/data/local/tmp/wd/pred.so.img\","
+            "\"mount_point\":\"/data/local/tmp/wd/mnt\",\"filesystem_type\":\"ext4\","
+            "\"mount_options\":\"ro,seclabel,relatime\","
+            "\"options_list\":[\"ro\",\"seclabel\",\"relatime\"],"
+            "\"is_system_partition\":false,\"is_read_write\":false}");
+    mt_str(mt_rec(&r, 9), "mount_point", "/apex/com.android.tzdata@1");
+    assert_int_equal(json_array_size(r.alerts), 4);
+    at_alert(&r, 0, "CRITICAL", "Mount point matches indicator: /data/local/tmp/wd");
+    assert_string_equal(mt_match(&r, 0, "value"), "/data/local/tmp/wd/");
+    at_alert(&r, 1, "CRITICAL", "Mount point matches indicator: /data/local/tmp/wdx");
+    assert_string_equal(mt_match(&r, 1, "value"), "/data/local/tmp/wd/");
+    /* one record, two checks: the mount point, then the device */
+    at_alert(&r, 2, "CRITICAL", "Mount point matches indicator: /data/local/tmp/wd/mnt");
+    assert_string_equal(mt_match(&r, 2, "value"), "/data/local/tmp/wd/");
+    at_alert(&r, 3, "CRITICAL", "Device path matches indicator: /data/local/tmp/wd/pred.so.img");
+    assert_string_equal(mt_match(&r, 3, "value"), "/data/local/tmp/wd/pred.so");
+    assert_string_equal(mt_match(&r, 3, "type"), "file_paths");
+    /* the saved records re-checked raise the same four */
+    mh_result clean, again;
+    run_text(text, NULL, &clean);
+    assert_int_equal(json_array_size(clean.alerts), 0);
+    at_recheck(&spy_mod_mounts, clean.out_dir, stix, &again);
+    mt_same_alerts(&r, &again);
+    mh_result_free(&again);
+    mh_result_free(&clean);
+    mh_result_free(&r);
+    free(stix);
+    stix = mh_stix(PREDATOR_REVERSED);
+    run_text(text, stix, &r);
+    assert_int_equal(json_array_size(r.alerts), 4);
+    at_alert(&r, 3, "CRITICAL", "Device path matches indicator: /data/local/tmp/wd/pred.so.img");
+    assert_string_equal(mt_match(&r, 3, "value"), "/data/local/tmp/wd/");
+    mh_result_free(&r);
+    free(stix);
+    free(text);
+}
+
 static void test_check_iocs(void **state)
 {
     (void)state;
@@ -119,9 +182,8 @@ static void test_bad_input(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mounts),
-        cmocka_unit_test(test_check_iocs),
-        cmocka_unit_test(test_lines_direct),
+        cmocka_unit_test(test_mounts),     cmocka_unit_test(test_near_miss),
+        cmocka_unit_test(test_check_iocs), cmocka_unit_test(test_lines_direct),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
