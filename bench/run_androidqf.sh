@@ -27,11 +27,27 @@ work=$(mktemp -d /tmp/spyscan-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 
+# The machine's speed drifts (a shared host: the same binary ran this bench
+# from 0.7 s to 1.4 s within minutes, with no steal reported), so every run
+# is preceded by a fixed CPU-only reference: two `gzip -1` of the same 39 MB
+# of text at once, one per core. Read a run's time against it.
+seq 1 5000000 >"$work/ref.txt"
+reference() {
+  local s e
+  s=$(date +%s%N)
+  gzip -1 -c "$work/ref.txt" >/dev/null &
+  gzip -1 -c "$work/ref.txt" >/dev/null
+  wait
+  e=$(date +%s%N)
+  echo $(((e - s) / 1000000))
+}
+
 measure() { # label, then the spyscan arguments
   local label=$1; shift
   local out="$work/out"
   rm -rf "$out"
   sync
+  local ref; ref=$(reference)
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   set +e
   /usr/bin/time -v -o "$work/time.txt" "$build/spyscan" android "$@" --no-default-iocs \
@@ -42,9 +58,9 @@ measure() { # label, then the spyscan arguments
   wall=$(grep 'Elapsed (wall clock)' "$work/time.txt" | awk '{print $NF}')
   rss=$(grep 'Maximum resident set size' "$work/time.txt" | awk '{print $NF}')
   cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$work/time.txt")
-  printf '%-28s exit %d, wall %s, CPU %s s, max RSS %d MiB, alerts %s, load before %s\n' "$label" \
-    "$code" "$wall" "$cpu" "$((rss / 1024))" "$(grep -o '"level"' "$out/alerts.json" 2>/dev/null | wc -l)" \
-    "$load"
+  printf '%-28s exit %d, wall %s, CPU %s s, max RSS %d MiB, alerts %s, load before %s, reference %s ms\n' \
+    "$label" "$code" "$wall" "$cpu" "$((rss / 1024))" \
+    "$(grep -o '"level"' "$out/alerts.json" 2>/dev/null | wc -l)" "$load" "$ref"
 }
 
 for size in full half; do
