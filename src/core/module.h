@@ -96,6 +96,9 @@ const spy_module *spy_ctx_module(const spy_mod_ctx *ctx);
 bool spy_ctx_fast(const spy_mod_ctx *ctx);
 /* The logger name of this module, e.g. "spyscan.modules.sms". */
 const char *spy_ctx_logger(const spy_mod_ctx *ctx);
+/* True the first time this module's run passes `key`, false after: for
+ * checks MVT makes once per name (e.g. the root-package alert). */
+bool spy_ctx_first(spy_mod_ctx *ctx, const char *key);
 
 /* Converts a class name to MVT's snake-case slug (spec/outputs.md §3.1). */
 char *spy_slugify(const char *class_name);

@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/results_file.h"
+#include "core/strmap.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@ struct spy_mod_ctx {
     spy_alert_list alerts;
     spy_mod_stats *stats;
     char *logger;
+    spy_strmap *seen; /* spy_ctx_first's keys, made on first use */
     int write_err;
 };
 
@@ -74,6 +76,15 @@ bool spy_ctx_fast(const spy_mod_ctx *ctx)
 const char *spy_ctx_logger(const spy_mod_ctx *ctx)
 {
     return ctx->logger;
+}
+
+bool spy_ctx_first(spy_mod_ctx *ctx, const char *key)
+{
+    if (!ctx->seen)
+        ctx->seen = spy_strmap_new(0);
+    bool inserted = false;
+    spy_strmap_put(ctx->seen, key ? key : "", key ? strlen(key) : 0, &inserted);
+    return inserted;
 }
 
 /* The record being checked as a jansson object (built from a flat one
@@ -431,6 +442,7 @@ int spy_run_jobs(spy_run *r, const spy_job *jobs, size_t n_jobs)
 
     for (size_t i = 0; i < n_jobs; i++) {
         spy_ioc_scratch_free(p.ctxs[i].scratch);
+        spy_strmap_free(p.ctxs[i].seen);
         free(p.ctxs[i].logger);
     }
     pthread_cond_destroy(&p.done_cv);

@@ -366,6 +366,47 @@ static void test_long_names(void **state)
     }
 }
 
+/* spec §4.8: the root-package alert is raised once per package name; a
+ * repeat raises nothing (no alert, no indicator check), as in MVT, while
+ * both records are kept. */
+static void test_root_alert_once(void **state)
+{
+    (void)state;
+    static const char text[] = "Packages:\n"
+                               "  Package [com.topjohnwu.magisk] (77ab0e4):\n"
+                               "    userId=10240\n"
+                               "    timeStamp=2024-01-05 12:00:00\n"
+                               "  Package [com.serv.services] (5d1e2f3):\n"
+                               "    userId=10188\n"
+                               "    timeStamp=2024-02-20 22:03:51\n"
+                               "  Package [com.topjohnwu.magisk] (88bc1f5):\n"
+                               "    userId=10241\n"
+                               "    timeStamp=2024-03-01 08:00:00\n";
+    static const char *const magisk[] = {"[app:id='com.topjohnwu.magisk']", NULL};
+    char *stix = mh_stix(magisk);
+    mh_result r;
+    run(text, stix, &r);
+    assert_int_equal(json_array_size(r.records), 3);
+    mt_str(mt_rec(&r, 2), "timestamp", "2024-03-01 08:00:00");
+    assert_int_equal(json_array_size(r.alerts), 1);
+    assert_string_equal(mh_alert_str(&r, 0, "level"), "MEDIUM");
+    assert_string_equal(
+        mh_alert_str(&r, 0, "message"),
+        "Found an installed package related to rooting/jailbreaking: \"com.topjohnwu.magisk\"");
+    assert_string_equal(mh_alert_str(&r, 0, "event_time"), "2024-01-05 12:00:00");
+    assert_null(mt_match(&r, 0, "value")); /* a root package is not checked */
+    /* check-iocs on the saved records: the same single alert */
+    mh_result clean, c;
+    run(text, NULL, &clean);
+    const spy_module *mods[] = {&spy_mod_dumpsys_packages, NULL};
+    mh_check_iocs(&spy_cmd_android_check_iocs, mods, clean.out_dir, stix, "dumpsys_packages", &c);
+    mt_same_alerts(&r, &c);
+    mh_result_free(&c);
+    mh_result_free(&clean);
+    mh_result_free(&r);
+    free(stix);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,7 +414,7 @@ int main(void)
         cmocka_unit_test(test_xiaomi),       cmocka_unit_test(test_samsung_android9),
         cmocka_unit_test(test_check_iocs),   cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_no_dumpstate), cmocka_unit_test(test_shifted_indentation),
-        cmocka_unit_test(test_long_names),
+        cmocka_unit_test(test_long_names),   cmocka_unit_test(test_root_alert_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,7 +72,9 @@ static void test_mounts(void **state)
                            "\"is_read_write\":false}");
     assert_int_equal(json_array_size(r.alerts), 5);
     assert_heuristics(&r);
-    at_alert(&r, 4, "CRITICAL", "Device path matches indicator: /data/local/tmp/wd/loop0");
+    at_alert(&r, 4, "CRITICAL",
+             "Found a known suspicious file path \"/data/local/tmp/wd/loop0\" matching indicators "
+             "form \"TestMalware\"");
     assert_string_equal(mt_match(&r, 4, "value"), "/data/local/tmp/wd/");
     assert_int_equal(json_array_size(r.timeline), 0);
     mh_result_free(&r);
@@ -102,14 +104,22 @@ static void test_near_miss(void **state)
             "\"is_system_partition\":false,\"is_read_write\":false}");
     mt_str(mt_rec(&r, 9), "mount_point", "/apex/com.android.tzdata@1");
     assert_int_equal(json_array_size(r.alerts), 4);
-    at_alert(&r, 0, "CRITICAL", "Mount point matches indicator: /data/local/tmp/wd");
+    at_alert(&r, 0, "CRITICAL",
+             "Found a known suspicious file path \"/data/local/tmp/wd\" matching indicators form "
+             "\"TestMalware\"");
     assert_string_equal(mt_match(&r, 0, "value"), "/data/local/tmp/wd/");
-    at_alert(&r, 1, "CRITICAL", "Mount point matches indicator: /data/local/tmp/wdx");
+    at_alert(&r, 1, "CRITICAL",
+             "Found a known suspicious file path \"/data/local/tmp/wdx\" matching indicators form "
+             "\"TestMalware\"");
     assert_string_equal(mt_match(&r, 1, "value"), "/data/local/tmp/wd/");
     /* one record, two checks: the mount point, then the device */
-    at_alert(&r, 2, "CRITICAL", "Mount point matches indicator: /data/local/tmp/wd/mnt");
+    at_alert(&r, 2, "CRITICAL",
+             "Found a known suspicious file path \"/data/local/tmp/wd/mnt\" matching indicators "
+             "form \"TestMalware\"");
     assert_string_equal(mt_match(&r, 2, "value"), "/data/local/tmp/wd/");
-    at_alert(&r, 3, "CRITICAL", "Device path matches indicator: /data/local/tmp/wd/pred.so.img");
+    at_alert(&r, 3, "CRITICAL",
+             "Found a known suspicious file path \"/data/local/tmp/wd/pred.so.img\" matching "
+             "indicators form \"TestMalware\"");
     assert_string_equal(mt_match(&r, 3, "value"), "/data/local/tmp/wd/pred.so");
     assert_string_equal(mt_match(&r, 3, "type"), "file_paths");
     /* the saved records re-checked raise the same four */
@@ -125,7 +135,9 @@ static void test_near_miss(void **state)
     stix = mh_stix(PREDATOR_REVERSED);
     run_text(text, stix, &r);
     assert_int_equal(json_array_size(r.alerts), 4);
-    at_alert(&r, 3, "CRITICAL", "Device path matches indicator: /data/local/tmp/wd/pred.so.img");
+    at_alert(&r, 3, "CRITICAL",
+             "Found a known suspicious file path \"/data/local/tmp/wd/pred.so.img\" matching "
+             "indicators form \"TestMalware\"");
     assert_string_equal(mt_match(&r, 3, "value"), "/data/local/tmp/wd/");
     mh_result_free(&r);
     free(stix);

@@ -42,8 +42,12 @@ static void packages_check(spy_mod_ctx *ctx, const json_t *r)
     const char *pkg = spy_kit_str(r, "package_name");
     const char *ts = spy_kit_str(r, "timestamp");
     if (spy_android_root_package(pkg)) {
-        spy_alert_raise(ctx, SPY_LEVEL_MEDIUM, ts ? ts : "", NULL,
-                        "Found an installed package related to rooting/jailbreaking: \"%s\"", pkg);
+        /* once per name, as MVT: a repeat (e.g. listed again among the
+         * hidden system packages) raises nothing */
+        if (spy_ctx_first(ctx, pkg))
+            spy_alert_raise(ctx, SPY_LEVEL_MEDIUM, ts ? ts : "", NULL,
+                            "Found an installed package related to rooting/jailbreaking: \"%s\"",
+                            pkg);
         return;
     }
     spy_check_ioc(ctx, SPY_CHECK_APP_ID, pkg, ts ? ts : "", NULL);

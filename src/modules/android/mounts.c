@@ -113,17 +113,12 @@ static void heuristics(spy_mod_ctx *ctx, const json_t *r, const char *mp)
                         "Suspicious mount options found for %s: %s", mp, found);
 }
 
-/* An indicator match reported with the module's own message. */
-static void check_path(spy_mod_ctx *ctx, const char *what, const char *value)
+/* MVT reports these matches with the indicator's own message
+ * (check_file_path's ioc.message), as CRITICAL. */
+static void check_path(spy_mod_ctx *ctx, const char *value)
 {
-    spy_ioc_match m = {0};
-    if (!value || !*value ||
-        !spy_iocs_check(spy_ctx_iocs(ctx), NULL, SPY_CHECK_FILE_PATH, value, &m))
-        return;
-    free(m.message);
-    m.message = spy_xasprintf("%s matches indicator: %s", what, value);
-    spy_alert_match(ctx, SPY_LEVEL_CRITICAL, "", NULL, &m);
-    spy_ioc_match_clear(&m);
+    if (value && *value)
+        spy_check_ioc(ctx, SPY_CHECK_FILE_PATH, value, "", NULL);
 }
 
 static void mt_check(spy_mod_ctx *ctx, const json_t *r)
@@ -139,8 +134,8 @@ static void mt_check(spy_mod_ctx *ctx, const json_t *r)
     }
     if (!spy_ctx_iocs(ctx))
         return;
-    check_path(ctx, "Mount point", mp);
-    check_path(ctx, "Device path", spy_kit_str(r, "device"));
+    check_path(ctx, mp);
+    check_path(ctx, spy_kit_str(r, "device"));
 }
 
 const spy_module spy_mod_mounts = {
