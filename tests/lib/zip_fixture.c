@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A central directory entry to patch at zf_finish(). */
+/* A central directory entry to patch at zf_finish(): its mode, or (with
+ * zero_time) its DOS date and time. */
 typedef struct zf_mode {
     char *name;
     unsigned mode;
+    bool zero_time;
 } zf_mode;
 
 struct zf_zip {
@@ -89,13 +91,23 @@ void zf_add_symlink(zf_zip *z, const char *name, const char *target)
     add(z, name, AE_IFLNK, NULL, 0, 0, target, false);
 }
 
+static void patch_later(zf_zip *z, const char *name, unsigned mode, bool zero_time)
+{
+    z->modes = realloc(z->modes, (z->n_modes + 1) * sizeof *z->modes);
+    assert_non_null(z->modes);
+    z->modes[z->n_modes++] = (zf_mode){strdup(name), mode, zero_time};
+}
+
 void zf_add_mode(zf_zip *z, const char *name, const void *data, size_t len, unsigned mode)
 {
     add(z, name, AE_IFREG, data, len, 0, NULL, true);
-    z->modes = realloc(z->modes, (z->n_modes + 1) * sizeof *z->modes);
-    assert_non_null(z->modes);
-    z->modes[z->n_modes].name = strdup(name);
-    z->modes[z->n_modes++].mode = mode;
+    patch_later(z, name, mode, false);
+}
+
+void zf_add_no_time(zf_zip *z, const char *name, const char *text)
+{
+    add(z, name, AE_IFREG, text, strlen(text), 0, NULL, true);
+    patch_later(z, name, 0, true);
 }
 
 static unsigned le16(const unsigned char *p)
@@ -130,10 +142,14 @@ static void patch_modes(zf_zip *z)
             if (strlen(z->modes[k].name) != name_len ||
                 memcmp(b + pos + 46, z->modes[k].name, name_len) != 0)
                 continue;
-            b[pos + 5] = 3; /* version made by: Unix */
-            uint32_t ext = (uint32_t)z->modes[k].mode << 16;
-            for (int j = 0; j < 4; j++)
-                b[pos + 38 + j] = (unsigned char)(ext >> (8 * j));
+            if (z->modes[k].zero_time) {
+                memset(b + pos + 12, 0, 4); /* DOS time, then date */
+            } else {
+                b[pos + 5] = 3; /* version made by: Unix */
+                uint32_t ext = (uint32_t)z->modes[k].mode << 16;
+                for (int j = 0; j < 4; j++)
+                    b[pos + 38 + j] = (unsigned char)(ext >> (8 * j));
+            }
             patched++;
         }
         pos += 46 + name_len + le16(b + pos + 30) + le16(b + pos + 32);

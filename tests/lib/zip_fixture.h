@@ -25,6 +25,9 @@ void zf_add_symlink(zf_zip *z, const char *name, const char *target);
  * its external attributes, where Info-ZIP keeps it and libarchive's
  * seekable reader takes the entry's type from. */
 void zf_add_mode(zf_zip *z, const char *name, const void *data, size_t len, unsigned mode);
+/* A stored text member whose central directory DOS date and time are zero
+ * (month 0: Python's zipfile, hence MVT, cannot make a time of it). */
+void zf_add_no_time(zf_zip *z, const char *name, const char *text);
 /* The archive bytes (malloc'd, *len set); frees z. */
 void *zf_finish(zf_zip *z, size_t *len);
 /* zf_finish() written to path. */

@@ -92,10 +92,14 @@ static void test_zip(void **state)
     zf_add_str(z, "acq/getprop.txt", "[ro.build.version.sdk]: [34]\n");
     zf_add(z, "acq/logs/dmesg", "x\n", 2, 1709290800);
     zf_add(z, "acq/logs/kernel/last_kmsg", "y\n", 2, 1719835202);
+    zf_add_no_time(z, "acq/logs/zeroed.log", "z\n"); /* listed, no time, no row */
     zf_finish_to(z, zip);
     mh_result r;
     at_run(&spy_mod_aqf_log_timestamps, zip, NULL, &r);
-    assert_int_equal(json_array_size(r.records), 2);
+    assert_int_equal(json_array_size(r.records), 3);
+    mt_json(mt_find_str(r.records, "path", "acq/logs/zeroed.log"),
+            "{\"path\":\"acq/logs/zeroed.log\",\"modified_time\":null}");
+    assert_int_equal(json_array_size(r.timeline), 2);
     char a[32], b[32];
     local_iso(1709290800, a);
     local_iso(1719835202, b);

@@ -77,11 +77,40 @@ static void test_folder_and_none(void **state)
     free(dir);
 }
 
+/* A member whose DOS date Python's zipfile cannot read (MVT fails on it)
+ * is listed with no time and gets no timeline row: a row without a time
+ * would sort first in timeline.csv. */
+static void test_member_without_time(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    zf_zip *z = zf_new();
+    zf_add_str(z, "main_entry.txt", "bugreport-husky.txt\n");
+    zf_add_str(z, "bugreport-husky.txt", "== dumpstate: 2024-03-01 10:00:00\n");
+    zf_add(z, "FS/proc/version", "Linux version 5.10\n", 19, 0);
+    zf_add_no_time(z, "FS/data/system/packages.xml", "<packages/>\n");
+    char *zip = tu_join(root, "bugreport.zip");
+    zf_finish_to(z, zip);
+    const spy_module *mods[] = {&spy_mod_bugreport_timestamps, NULL};
+    mh_result r;
+    mh_run(&spy_cmd_android_check_bugreport, mods, zip, NULL, "bugreport_timestamps", &r);
+    assert_int_equal(r.exit_code, 0);
+    assert_int_equal(json_array_size(r.records), 2);
+    mt_json(mt_rec(&r, 1), "{\"path\":\"FS/data/system/packages.xml\",\"modified_time\":null}");
+    assert_int_equal(json_array_size(r.timeline), 1);
+    mt_row(&r, 0, "2024-03-01 10:00:00.000000", "BugReportTimestamps", "M---", "FS/proc/version");
+    mh_result_free(&r);
+    tu_rmtree(root);
+    free(root);
+    free(zip);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zip),
         cmocka_unit_test(test_folder_and_none),
+        cmocka_unit_test(test_member_without_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

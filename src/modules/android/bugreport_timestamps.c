@@ -29,9 +29,13 @@ static int timestamps_run(spy_mod_ctx *ctx)
     return err == SPY_OK && n == 0 ? SPY_ENOTFOUND : err;
 }
 
+/* A member without a usable time (a DOS date MVT fails on) gets no row:
+ * one without a time would sort first in timeline.csv. */
 static void timestamps_timeline(spy_mod_ctx *ctx, const json_t *r)
 {
-    spy_timeline_event(ctx, spy_kit_str(r, "modified_time"), "M---", spy_kit_str(r, "path"));
+    const char *ts = spy_kit_str(r, "modified_time");
+    if (ts && *ts)
+        spy_timeline_event(ctx, ts, "M---", spy_kit_str(r, "path"));
 }
 
 const spy_module spy_mod_bugreport_timestamps = {"BugReportTimestamps",
