@@ -131,39 +131,46 @@ void andr_split_dumpstate(android_acq *a, const char *text, size_t len)
 
 /* §1.1: the file main_entry.txt names, else the first dumpState_*.log,
  * else the first dumpsys.txt below the top level. */
-static const andr_member *locate(const android_acq *a)
+static int locate(const android_acq *a, const andr_member **out)
 {
+    *out = NULL;
     const andr_member *entry = andr_lookup(a, "main_entry.txt");
     if (entry) {
         void *buf = NULL;
         size_t len = 0;
-        if (andr_read(a, entry, 4096, &buf, &len) != SPY_OK)
-            return NULL;
+        int err = andr_read(a, entry, 4096, &buf, &len);
+        /* A damaged main_entry.txt fails the modules, as a damaged
+         * dumpstate does (MVT: the read raises); too long a name is none. */
+        if (err != SPY_OK)
+            return err == SPY_ELIMIT ? SPY_ENOTFOUND : err;
         char *s = buf;
         while (len && is_ws((unsigned char)s[len - 1]))
             len--;
         s[len] = '\0';
         while (*s && is_ws((unsigned char)*s))
             s++;
-        const andr_member *m = andr_lookup(a, s);
-        if (!m)
+        *out = andr_lookup(a, s);
+        if (!*out)
             spy_error(LOGGER, "%s: main_entry.txt names '%s', which is not in the bug report",
                       a->label, s);
         free(buf);
-        return m;
+        return *out ? SPY_OK : SPY_ENOTFOUND;
     }
-    const andr_member *m = andr_first(a, "dumpState_*.log");
-    return m ? m : andr_first(a, "*/dumpsys.txt");
+    *out = andr_first(a, "dumpState_*.log");
+    if (!*out)
+        *out = andr_first(a, "*/dumpsys.txt");
+    return *out ? SPY_OK : SPY_ENOTFOUND;
 }
 
 static int load(android_acq *a)
 {
-    const andr_member *m = locate(a);
-    if (!m)
-        return SPY_ENOTFOUND;
+    const andr_member *m = NULL;
+    int err = locate(a, &m);
+    if (err != SPY_OK)
+        return err;
     void *buf = NULL;
     size_t len = 0;
-    int err = andr_read(a, m, SPY_ANDROID_MAX_DUMPSTATE_BYTES, &buf, &len);
+    err = andr_read(a, m, SPY_ANDROID_MAX_DUMPSTATE_BYTES, &buf, &len);
     if (err != SPY_OK)
         return err;
     spy_debug(LOGGER, "%s: dumpstate file %s (%zu bytes)", a->label, m->path, len);

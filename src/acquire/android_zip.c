@@ -285,7 +285,10 @@ int andr_zip_list(android_acq *a, const char *root_prefix, char **why)
     struct archive_entry *e;
     size_t ordinal = 0;
     int r = ARCHIVE_OK;
-    while (err == SPY_OK && (r = archive_read_next_header(z->cur.ar, &e)) == ARCHIVE_OK) {
+    /* ARCHIVE_WARN: a non-ASCII name with no form in the C locale; that
+     * member is judged below, the archive is not refused for it. */
+    while (err == SPY_OK &&
+           ((r = archive_read_next_header(z->cur.ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
         size_t ord = ordinal++;
         z->cur.pos = ordinal;
         if (archive_entry_filetype(e) == AE_IFDIR)
@@ -359,7 +362,7 @@ int andr_zcur_seek(andr_zcur *c, size_t ordinal, struct archive_entry **e, char 
     }
     for (;;) {
         int r = archive_read_next_header(c->ar, e);
-        if (r != ARCHIVE_OK) {
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) { /* WARN: see andr_zip_list() */
             const char *msg = archive_error_string(c->ar);
             *why = spy_xstrdup(msg ? msg : "the member is gone");
             return SPY_EFORMAT;

@@ -23,7 +23,8 @@ typedef struct saved_feed {
     char *path;
     spy_mod_ctx *ctx;
     size_t count;
-    size_t not_records; /* array elements that are not objects */
+    size_t not_records;  /* array elements that are not objects */
+    const char *refused; /* why a <slug>.json that is there is not read */
 } saved_feed;
 
 /* Every module's check reads keys of an object: anything else in a saved
@@ -44,6 +45,10 @@ static int feed_saved(spy_mod_ctx *ctx, void *ud)
 {
     saved_feed *f = ud;
     f->ctx = ctx;
+    if (f->refused) {
+        spy_error(spy_ctx_logger(ctx), "%s: %s", f->path, f->refused);
+        return SPY_EIO;
+    }
     int fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         spy_error(spy_ctx_logger(ctx), "%s: cannot be opened", f->path);
@@ -66,7 +71,10 @@ static int feed_saved(spy_mod_ctx *ctx, void *ud)
     return err;
 }
 
-/* One job per module whose <slug>.json is in the folder. */
+/* One job per module whose <slug>.json is in the folder. One that is not a
+ * regular file (a folder, a FIFO, a link) is never opened, but its module
+ * fails with the reason: skipping it silently would look like a complete
+ * check. */
 static size_t plan_jobs(const spy_check_cmd *cmd, const spy_check_opts *o, spy_job *jobs,
                         saved_feed *feeds)
 {
@@ -78,11 +86,14 @@ static size_t plan_jobs(const spy_check_cmd *cmd, const spy_check_opts *o, spy_j
             continue;
         char *path = spy_xasprintf("%s/%s.json", o->input, m->slug);
         struct stat st;
-        if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (lstat(path, &st) != 0) {
             free(path);
             continue;
         }
-        feeds[n] = (saved_feed){.path = path};
+        feeds[n] = (saved_feed){.path = path,
+                                .refused = S_ISLNK(st.st_mode)    ? "a symbolic link (not followed)"
+                                           : !S_ISREG(st.st_mode) ? "not a regular file"
+                                                                  : NULL};
         jobs[n] = (spy_job){.module = m, .feed = feed_saved, .feed_ud = &feeds[n]};
         n++;
     }

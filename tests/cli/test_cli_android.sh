@@ -209,6 +209,21 @@ printf '\nDUMP OF SERVICE package:\n\377\376\0binary\n' >>"$tmp/garbage/dumpstat
 run_any check-bugreport "$tmp/garbage"
 completed "$code" "binary dumpstate"
 
+# check-iocs on saved results where a module's file is there but is no
+# regular file (a FIFO, a folder): never opened, and that module fails with
+# one line naming the file (it used to be skipped silently, as if the
+# re-check were complete).
+cp -r "$tmp/o1" "$tmp/r1"
+rm "$tmp/r1/dumpsys_packages.json" "$tmp/r1/dumpsys_get_prop.json"
+mkfifo "$tmp/r1/dumpsys_packages.json" && mkdir "$tmp/r1/dumpsys_get_prop.json"
+run 4 check-iocs "$tmp/r1"
+expect_in "ERROR          [spyscan.modules.dumpsys_packages] $tmp/r1/dumpsys_packages.json: not a regular file" \
+  "$err" "check-iocs FIFO"
+expect_in "ERROR          [spyscan.modules.dumpsys_get_prop] $tmp/r1/dumpsys_get_prop.json: not a regular file" \
+  "$err" "check-iocs folder"
+expect_row "DumpsysPackages FAILED 0 0 0 0 0 0 $sec" "$out" "check-iocs table row (FIFO)"
+expect_row "DumpsysGetProp FAILED 0 0 0 0 0 0 $sec" "$out" "check-iocs table row (folder)"
+
 # ---- the write shim: every file call of check-androidqf lands in -o ---------
 shim_check() { # input, output folder
   local log="$tmp/spy.log"; rm -f "$log"
@@ -238,7 +253,7 @@ after=$(snapshot "$ev")
 [ "$before" = "$after" ] || { echo "FAIL: the evidence tree changed"
   diff <(echo "$before") <(echo "$after") | head; failures=$((failures + 1)); }
 for f in $(ls -A "$tmp"); do
-  case " $(echo $before_tmp) out err o1 o2 o3 i0 i1 q1 q2 qf2 ios empty photos backup.ab garbage s1 s2 tmpdir spy.log " in
+  case " $(echo $before_tmp) out err o1 o2 o3 i0 i1 q1 q2 qf2 r1 ios empty photos backup.ab garbage s1 s2 tmpdir spy.log " in
     *" $f "*) ;;
     *) echo "FAIL: unexpected file beside the evidence: $f"; failures=$((failures + 1)) ;;
   esac

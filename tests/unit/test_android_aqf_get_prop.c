@@ -193,6 +193,29 @@ static void test_bad_input(void **state)
     free(dir);
 }
 
+/* A NUL byte in getprop.txt (binary junk, a cut write): the properties
+ * after it are still read. The copy made for the UTF-8 clean-up used to
+ * stop at the NUL and the clean-up then read past its end (ASan). */
+static void test_nul_byte(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp();
+    const char *files[] = {"getprop.txt", "", NULL};
+    char *dir = at_qf(root, files);
+    static const char text[] = "[a]: [b]\n\0\x01junk\n[ro.product.model]: [Pixel\xff 8]\n";
+    af_write(dir, "getprop.txt", text, sizeof text - 1);
+    mh_result r;
+    at_run(&spy_mod_aqf_get_prop, dir, NULL, &r);
+    assert_int_equal(r.exit_code, 0);
+    assert_int_equal(json_array_size(r.records), 2);
+    mt_json(mt_rec(&r, 0), "{\"name\":\"a\",\"value\":\"b\"}");
+    mt_json(mt_rec(&r, 1), "{\"name\":\"ro.product.model\",\"value\":\"Pixel 8\"}");
+    mh_result_free(&r);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
 static void test_absent_and_root_level(void **state)
 {
     (void)state;
@@ -231,7 +254,7 @@ int main(void)
         cmocka_unit_test(test_records_alerts), cmocka_unit_test(test_patch_boundary),
         cmocka_unit_test(test_crlf_layout),    cmocka_unit_test(test_check_iocs),
         cmocka_unit_test(test_bad_input),      cmocka_unit_test(test_absent_and_root_level),
-        cmocka_unit_test(test_parser_direct),
+        cmocka_unit_test(test_parser_direct),  cmocka_unit_test(test_nul_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

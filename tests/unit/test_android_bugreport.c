@@ -635,6 +635,103 @@ static void test_folder_fifo_and_device(void **state)
     free(dir);
 }
 
+/* Replaces every copy of the ASCII placeholder name in the archive by raw
+ * bytes of the same length and sets the UTF-8 flag (bit 11) of the local
+ * and central headers holding it, as Python's zipfile (hence AndroidQF's
+ * and adb's writers) does for non-ASCII names; libarchive's writer cannot
+ * write such a name in the C locale. */
+static void patch_name(unsigned char *zip, size_t len, const char *placeholder, const char *raw)
+{
+    size_t n = strlen(placeholder), hits = 0;
+    assert_int_equal(strlen(raw), n);
+    for (size_t i = 46; i + n <= len; i++) {
+        if (memcmp(zip + i, placeholder, n) != 0)
+            continue;
+        memcpy(zip + i, raw, n);
+        if (!memcmp(zip + i - 30, "PK\3\4", 4))
+            zip[i - 30 + 7] |= 0x08;
+        else if (!memcmp(zip + i - 46, "PK\1\2", 4))
+            zip[i - 46 + 9] |= 0x08;
+        else
+            fail_msg("placeholder %s outside a header name", placeholder);
+        hits++;
+    }
+    assert_int_equal(hits, 2);
+}
+
+/* Member names that are not ASCII (UTF-8 flag set): spyscan runs in the C
+ * locale, where libarchive returns ARCHIVE_WARN for such a header, and the
+ * whole archive used to be refused ("Pathname cannot be converted from
+ * UTF-8 to current locale", exit 3). Now only those members are left out
+ * (libarchive gives no UTF-8 name in the C locale, valid or not) and the
+ * members after them are listed and read. */
+static void test_zip_non_ascii_names(void **state)
+{
+    (void)state;
+    zf_zip *z = zf_new();
+    zf_add_str(z, "main_entry.txt", "dumpstate.txt");
+    zf_add_str(z, "dumpstate.txt", "DUMP OF SERVICE package:\nPackages:\n");
+    zf_add_str(z, "FS/data/misc/Z__rich.txt", "umlaut");
+    zf_add_str(z, "FS/data/misc/bad__.txt", "invalid");
+    zf_add_str(z, "FS/data/tombstones/tombstone_00", "crash 0");
+    size_t len = 0;
+    unsigned char *bytes = zf_finish(z, &len);
+    patch_name(bytes, len, "FS/data/misc/Z__rich.txt", "FS/data/misc/Z\xc3\xbcrich.txt");
+    patch_name(bytes, len, "FS/data/misc/bad__.txt", "FS/data/misc/bad\xff\xfe.txt");
+    char *zip = tu_join(root, "names.zip");
+    tu_write(zip, (const char *)bytes, len);
+    free(bytes);
+
+    spy_acq acq;
+    log_begin();
+    assert_int_equal(spy_bugreport_open(zip, &acq), SPY_OK);
+    char *log = log_end();
+    assert_line(log, "", zip, "3 files in the bug report");
+    free(log);
+    const char *want[] = {"main_entry.txt", "dumpstate.txt", "FS/data/tombstones/tombstone_00"};
+    assert_paths(&acq, want, 3);
+    read_member(&acq, "FS/data/tombstones/tombstone_00", 100, SPY_OK, "crash 0");
+    const char *body = NULL;
+    assert_int_equal(spy_android_dumpsys(&acq, "package", &body, &len), SPY_OK);
+    assert_int_equal(len, strlen("Packages:"));
+    spy_acq_close(&acq);
+    free(zip);
+}
+
+/* A main_entry.txt that is present but damaged (bad CRC) fails the
+ * dumpstate readers, as a damaged dumpstate does; it used to read as "no
+ * dumpstate" (modules absent, exit code without the failure flag). */
+static void test_zip_damaged_main_entry(void **state)
+{
+    (void)state;
+    zf_zip *z = zf_new();
+    zf_add_stored(z, "main_entry.txt", "dumpstate.txt\n", 14);
+    zf_add_str(z, "dumpstate.txt", "DUMP OF SERVICE package:\nPackages:\n");
+    size_t len = 0;
+    unsigned char *bytes = zf_finish(z, &len);
+    size_t at = 0; /* the stored data: a name is never followed by '\n' */
+    while (at + 14 <= len && memcmp(bytes + at, "dumpstate.txt\n", 14) != 0)
+        at++;
+    assert_true(at + 14 <= len);
+    bytes[at] = 'D';
+    char *zip = tu_join(root, "main_entry.zip");
+    tu_write(zip, (const char *)bytes, len);
+    free(bytes);
+
+    spy_acq acq;
+    assert_int_equal(spy_bugreport_open(zip, &acq), SPY_OK);
+    const char *body = NULL;
+    log_begin();
+    assert_int_equal(spy_android_dumpsys(&acq, "package", &body, &len), SPY_EFORMAT);
+    char *log = log_end();
+    assert_line(log, "ERROR", zip,
+                "member main_entry.txt: ZIP bad CRC: 0xe10c5db3 should be 0x2c68256b");
+    free(log);
+    assert_int_equal(spy_android_properties(&acq, &body, &len), SPY_EFORMAT);
+    spy_acq_close(&acq);
+    free(zip);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -646,6 +743,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_zip_members_not_regular_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_fifo_and_device, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zip_non_ascii_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zip_damaged_main_entry, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

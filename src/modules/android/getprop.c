@@ -117,7 +117,10 @@ int spy_getprop_emit(spy_mod_ctx *ctx, const char *text, size_t len, size_t *n)
 {
     /* MVT decodes with errors="ignore" (bug report) or strictly (AndroidQF,
      * which then fails whole); dropping the bad bytes keeps the rest. */
-    char *copy = spy_xstrndup(text, len);
+    /* not strndup: a NUL byte in the file would cut the copy short of len */
+    char *copy = spy_xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
     size_t clean = spy_utf8_drop_invalid(copy, len);
     emit_state e = {ctx, SPY_OK};
     *n = spy_getprop_parse(copy, clean, emit_cb, &e);
