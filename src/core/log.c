@@ -173,8 +173,40 @@ static void file_line(const logrec *r)
     free(line);
 }
 
+/* Messages quote evidence (member names, package names, paths): control
+ * bytes in them would reach the analyst's terminal and command.log raw, so
+ * an escape sequence could recolour or clear the screen and a newline forge
+ * a log line of its own. They are written as \xNN; tabs stay. Frees
+ * message when it returns another string. */
+static char *inert(char *message)
+{
+    size_t extra = 0;
+    for (const unsigned char *p = (const unsigned char *)message; *p; p++)
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+            extra += 3;
+    if (!extra)
+        return message;
+    size_t len = strlen(message);
+    char *out = spy_xmalloc(len + extra + 1), *o = out;
+    static const char hex[] = "0123456789abcdef";
+    for (const unsigned char *p = (const unsigned char *)message; *p; p++) {
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o = '\0';
+    free(message);
+    return out;
+}
+
 static void record(int level, const char *logger, char *message)
 {
+    message = inert(message);
     if (level == SPY_LOG_WARNING)
         atomic_fetch_add(&g_warnings, 1);
     else if (level >= SPY_LOG_ERROR && level < ALERT_BASE)
