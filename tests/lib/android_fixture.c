@@ -2,11 +2,14 @@
 
 #include "testutil.h"
 
+#include "core/log.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 char *af_fixture(const char *slug, const char *file, size_t *len)
 {
@@ -101,4 +104,33 @@ char *af_dumpstate(const char *const *pairs)
     }
     append(&buf, &len, rule);
     return buf;
+}
+
+static char *log_buf;
+static size_t log_len;
+static FILE *log_file;
+
+void af_log_begin(void)
+{
+    log_file = open_memstream(&log_buf, &log_len);
+    assert_non_null(log_file);
+    spy_log_set_quiet(false);
+    spy_log_set_console(log_file);
+}
+
+char *af_log_end(void)
+{
+    fflush(log_file);
+    spy_log_set_console(NULL);
+    spy_log_set_quiet(true);
+    fclose(log_file);
+    return log_buf;
+}
+
+bool af_make_device(const char *path)
+{
+    if (mknod(path, S_IFCHR | 0644, makedev(1, 5)) == 0)
+        return true;
+    print_message("mknod %s failed (errno %d): the device part is skipped\n", path, errno);
+    return false;
 }

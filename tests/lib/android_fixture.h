@@ -4,6 +4,7 @@
 #ifndef SPY_ANDROID_FIXTURE_H
 #define SPY_ANDROID_FIXTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* tests/fixtures/android/<slug>/<file> read whole (free()); fails when
@@ -23,5 +24,14 @@ char *af_androidqf_dir(const char *root);
  * sections for each (name, body) pair, NULL-terminated, each closed by the
  * 79-dash rule and MVT's duration line, as real reports are (free()). */
 char *af_dumpstate(const char *const *name_body_pairs);
+
+/* Console lines, warnings included, captured from af_log_begin() until
+ * af_log_end(), which returns them (malloc'd) and makes logging quiet. */
+void af_log_begin(void);
+char *af_log_end(void);
+/* A character device (/dev/zero's numbers) at path; false, with a note,
+ * when this process may not make one (not root, or a container refusing
+ * it): the caller skips that part. */
+bool af_make_device(const char *path);
 
 #endif

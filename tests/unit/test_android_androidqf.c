@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 static char *root;
@@ -429,27 +428,6 @@ static void test_check_androidqf_runs_nested_modules(void **state)
 
 /* ---- bad input: truncated, empty, not regular files ----------------------- */
 
-static char *logbuf;
-static size_t loglen;
-static FILE *log_file;
-
-/* Console lines, warnings included, into a buffer until log_end(). */
-static void log_begin(void)
-{
-    log_file = open_memstream(&logbuf, &loglen);
-    spy_log_set_quiet(false);
-    spy_log_set_console(log_file);
-}
-
-static char *log_end(void)
-{
-    fflush(log_file);
-    spy_log_set_console(NULL);
-    spy_log_set_quiet(true);
-    fclose(log_file);
-    return logbuf;
-}
-
 /* The console line of a record, as log.c prints it. */
 static void assert_line(const char *log, const char *label, const char *msg)
 {
@@ -521,18 +499,18 @@ static char *qf_zip(const char *name, bool nested_stored, size_t *len)
 static void assert_unusable(const char *path, const char *why)
 {
     spy_acq acq;
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_androidqf_open(path, &acq), SPY_EFORMAT);
-    char *log = log_end();
+    char *log = af_log_end();
     char msg[1024];
     snprintf(msg, sizeof msg, "%s: %s", path, why);
     assert_line(log, "ERROR", msg);
     assert_int_equal(occurrences(log, "\n"), 1); /* that line only */
     free(log);
     char *out = tu_join(root, "out-cut");
-    log_begin();
+    af_log_begin();
     assert_int_equal(check(&spy_cmd_android_check_androidqf, path, out, NULL), 3);
-    free(log_end());
+    free(af_log_end());
     assert_false(exists(out, "test_aqf.json"));
     assert_false(exists(out, "test_bugreport.json"));
     assert_false(exists(out, "alerts.json"));
@@ -645,16 +623,6 @@ static void test_empty_acquisition(void **state)
     free(empty);
 }
 
-/* A character device (/dev/zero's numbers) at path; false when this
- * process may not make one (not root, or a container refusing it). */
-static bool make_device(const char *path)
-{
-    if (mknod(path, S_IFCHR | 0644, makedev(1, 5)) == 0)
-        return true;
-    print_message("mknod %s failed (errno %d): the device part is skipped\n", path, errno);
-    return false;
-}
-
 static void test_folder_fifo_and_device(void **state)
 {
     (void)state;
@@ -673,12 +641,12 @@ static void test_folder_fifo_and_device(void **state)
     assert_int_equal(mkfifo(fifo, 0644), 0);
     assert_int_equal(mkdir(logs, 0700), 0);
     assert_int_equal(mkfifo(pipe, 0644), 0);
-    bool have_dev = make_device(dev);
+    bool have_dev = af_make_device(dev);
 
     spy_acq acq;
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_androidqf_open(dir, &acq), SPY_OK);
-    char *log = log_end();
+    char *log = af_log_end();
     char msg[1024];
     snprintf(msg, sizeof msg, "%s: leaving out acquisition.json: not a regular file", dir);
     assert_line(log, "WARNING", msg);
@@ -701,9 +669,9 @@ static void test_folder_fifo_and_device(void **state)
 
     /* check-androidqf completes on the regular files (MEDIUM only: 0). */
     char *out = tu_join(root, "out");
-    log_begin();
+    af_log_begin();
     assert_int_equal(check(&spy_cmd_android_check_androidqf, dir, out, NULL), 0);
-    free(log_end());
+    free(af_log_end());
     json_t *aqf = load(out, "test_aqf.json");
     assert_int_equal(json_array_size(aqf), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(aqf, 0), "path")),
@@ -720,9 +688,9 @@ static void test_folder_fifo_and_device(void **state)
     spy_artifact art = {.path = AF_QF_UUID "/getprop.txt"};
     void *buf = NULL;
     size_t len = 0;
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_acq_read(&acq, &art, 1024, &buf, &len), SPY_EIO);
-    log = log_end();
+    log = af_log_end();
     snprintf(msg, sizeof msg, "%s: %s/getprop.txt is not a regular file", dir, AF_QF_UUID);
     assert_line(log, "ERROR", msg);
     free(log);
@@ -750,9 +718,9 @@ static void test_zip_device_members(void **state)
     char *zip = tu_join(root, "acq.zip");
     zf_finish_to(z, zip);
     spy_acq acq;
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_androidqf_open(zip, &acq), SPY_OK);
-    char *log = log_end();
+    char *log = af_log_end();
     char msg[1024];
     snprintf(msg, sizeof msg, "%s: leaving out member 'acq/acquisition.json': a device", zip);
     assert_line(log, "WARNING", msg);

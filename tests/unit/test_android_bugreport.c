@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -381,25 +380,6 @@ static void test_zip_bomb_is_stopped(void **state)
     free(path);
 }
 
-static char *logbuf;
-static size_t loglen;
-static FILE *log_file;
-
-/* Console lines, warnings included, into a buffer until log_end(). */
-static void log_begin(void)
-{
-    log_file = open_memstream(&logbuf, &loglen);
-    spy_log_set_console(log_file);
-}
-
-static char *log_end(void)
-{
-    fflush(log_file);
-    spy_log_set_console(NULL);
-    fclose(log_file);
-    return logbuf;
-}
-
 /* The console line "<label> [spyscan.acquire.android] <path>: <msg>". */
 static void assert_line(const char *log, const char *label, const char *path, const char *msg)
 {
@@ -458,9 +438,9 @@ static void test_bad_inputs(void **state)
     /* A valid ZIP of no members is empty, not truncated. */
     char *none = tu_join(root, "none.zip");
     zf_finish_to(zf_new(), none);
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_bugreport_open(none, &acq), SPY_EFORMAT);
-    char *log = log_end();
+    char *log = af_log_end();
     assert_line(log, "ERROR", none, "Invalid bugreport archive: the ZIP holds no files");
     free(log);
     free(none);
@@ -536,9 +516,9 @@ static void test_zip_members_not_regular_files(void **state)
     assert_int_equal(libarchive_type(zip, "FS/data/fifo"), AE_IFREG);
 
     spy_acq acq;
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_bugreport_open(zip, &acq), SPY_OK);
-    char *log = log_end();
+    char *log = af_log_end();
     assert_line(log, "WARNING", zip, "leaving out member 'FS/dev/zero': a device");
     assert_line(log, "WARNING", zip, "leaving out member 'FS/dev/block/sda': a device");
     assert_line(log, "WARNING", zip, "leaving out member 'FS/data/shadow': a symbolic link");
@@ -565,16 +545,6 @@ static void test_zip_members_not_regular_files(void **state)
     free(zip);
 }
 
-/* A character device (/dev/zero's numbers) at path; false when this
- * process may not make one (not root, or a container refusing it). */
-static bool make_device(const char *path)
-{
-    if (mknod(path, S_IFCHR | 0644, makedev(1, 5)) == 0)
-        return true;
-    print_message("mknod %s failed (errno %d): the device part is skipped\n", path, errno);
-    return false;
-}
-
 static void test_folder_fifo_and_device(void **state)
 {
     (void)state;
@@ -589,12 +559,12 @@ static void test_folder_fifo_and_device(void **state)
     char *dev = tu_join(dir, "FS/data/tombstones/tombstone_02");
     assert_int_equal(mkfifo(dumpstate, 0644), 0);
     assert_int_equal(mkfifo(fifo, 0644), 0);
-    bool have_dev = make_device(dev);
+    bool have_dev = af_make_device(dev);
 
     spy_acq acq;
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_bugreport_open(dir, &acq), SPY_OK);
-    char *log = log_end();
+    char *log = af_log_end();
     assert_line(log, "WARNING", dir, "leaving out dumpstate.txt: not a regular file");
     assert_line(log, "WARNING", dir,
                 "leaving out FS/data/tombstones/tombstone_01: not a regular file");
@@ -610,9 +580,9 @@ static void test_folder_fifo_and_device(void **state)
     /* The dumpstate file main_entry.txt names is the FIFO: no dumpstate. */
     const char *body = NULL;
     size_t len = 0;
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_android_dumpsys(&acq, "package", &body, &len), SPY_ENOTFOUND);
-    log = log_end();
+    log = af_log_end();
     assert_line(log, "ERROR", dir,
                 "main_entry.txt names 'dumpstate.txt', which is not in the bug report");
     free(log);
@@ -621,9 +591,9 @@ static void test_folder_fifo_and_device(void **state)
     char *tomb = tu_join(dir, "FS/data/tombstones/tombstone_00");
     assert_int_equal(unlink(tomb), 0);
     assert_int_equal(mkfifo(tomb, 0644), 0);
-    log_begin();
+    af_log_begin();
     read_member(&acq, "FS/data/tombstones/tombstone_00", 100, SPY_EIO, NULL);
-    log = log_end();
+    log = af_log_end();
     assert_line(log, "ERROR", dir, "FS/data/tombstones/tombstone_00 is not a regular file");
     free(log);
     spy_acq_close(&acq);
@@ -683,9 +653,9 @@ static void test_zip_non_ascii_names(void **state)
     free(bytes);
 
     spy_acq acq;
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_bugreport_open(zip, &acq), SPY_OK);
-    char *log = log_end();
+    char *log = af_log_end();
     assert_line(log, "", zip, "3 files in the bug report");
     free(log);
     const char *want[] = {"main_entry.txt", "dumpstate.txt", "FS/data/tombstones/tombstone_00"};
@@ -721,9 +691,9 @@ static void test_zip_damaged_main_entry(void **state)
     spy_acq acq;
     assert_int_equal(spy_bugreport_open(zip, &acq), SPY_OK);
     const char *body = NULL;
-    log_begin();
+    af_log_begin();
     assert_int_equal(spy_android_dumpsys(&acq, "package", &body, &len), SPY_EFORMAT);
-    char *log = log_end();
+    char *log = af_log_end();
     assert_line(log, "ERROR", zip,
                 "member main_entry.txt: ZIP bad CRC: 0xe10c5db3 should be 0x2c68256b");
     free(log);
