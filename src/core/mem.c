@@ -60,6 +60,14 @@ char *spy_xstrndup(const char *s, size_t n)
     return d;
 }
 
+char *spy_xmemdup0(const void *p, size_t n)
+{
+    char *d = spy_xmalloc(n + 1);
+    memcpy(d, p, n);
+    d[n] = '\0';
+    return d;
+}
+
 char *spy_xasprintf(const char *fmt, ...)
 {
     va_list ap;

@@ -12,6 +12,9 @@ void *spy_xrealloc(void *p, size_t n);
 void *spy_xreallocarray(void *p, size_t count, size_t size);
 char *spy_xstrdup(const char *s);
 char *spy_xstrndup(const char *s, size_t n);
+/* The n bytes at p, NUL bytes included, then a terminating NUL (strndup
+ * would stop at the first NUL of binary or hostile text). */
+char *spy_xmemdup0(const void *p, size_t n);
 /* printf into a fresh heap string. */
 char *spy_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -117,10 +117,7 @@ int spy_getprop_emit(spy_mod_ctx *ctx, const char *text, size_t len, size_t *n)
 {
     /* MVT decodes with errors="ignore" (bug report) or strictly (AndroidQF,
      * which then fails whole); dropping the bad bytes keeps the rest. */
-    /* not strndup: a NUL byte in the file would cut the copy short of len */
-    char *copy = spy_xmalloc(len + 1);
-    memcpy(copy, text, len);
-    copy[len] = '\0';
+    char *copy = spy_xmemdup0(text, len); /* all len bytes: NULs included */
     size_t clean = spy_utf8_drop_invalid(copy, len);
     emit_state e = {ctx, SPY_OK};
     *n = spy_getprop_parse(copy, clean, emit_cb, &e);

@@ -233,9 +233,7 @@ int spy_sms_backup_parse(const void *data, size_t len, bool mms, spy_sms_fn fn, 
     size_t n = 0;
     int rc;
     if (looks_like_json(data, len)) {
-        text = spy_xmalloc(len + 1);
-        memcpy(text, data, len);
-        text[len] = '\0';
+        text = spy_xmemdup0(data, len);
         n = len;
     } else if ((rc = spy_sms_inflate(data, len, SPY_SMS_MAX_JSON_BYTES, &text, &n, &st->why)) !=
                SPY_OK) {
